@@ -1,0 +1,162 @@
+/**
+ * Reader for the IDX format that MNIST, Fashion-MNIST and KMNIST ship in: a 4-byte magic number
+ * (two zero bytes, a type code, the number of dimensions), one big-endian u32 per dimension, then the
+ * data. Files may be gzip-compressed; compression is recognised by its magic bytes, not by the name.
+ *
+ * Every problem is reported as one line that names the file, says what is wrong and what to do,
+ * because a bad --data-dir is the most common way a user meets this code.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { MnistLabError } from '../util/errors.js';
+
+/** A stack of uint8 images, row-major: image k starts at k*height*width. */
+export interface IdxImages {
+  readonly images: Uint8Array;
+  readonly n: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+const IDX_TYPE_UINT8 = 0x08;
+const IMAGES_MAGIC = 0x00000803;
+const LABELS_MAGIC = 0x00000801;
+const NUM_CLASSES = 10;
+
+/** Reads a file and gunzips it when its first two bytes are the gzip magic (1f 8b). */
+export function readMaybeGzipped(path: string): Uint8Array {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (err) {
+    throw new MnistLabError(`${path}: cannot read the file (${describeFsError(err)})`);
+  }
+  const isGzip = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  if (!isGzip) {
+    if (path.endsWith('.gz')) {
+      throw new MnistLabError(
+        `${path}: named .gz but its content is not gzip-compressed (${describeStart(raw)}); ` +
+          'rename it without .gz if it is a raw IDX file, or download it again',
+      );
+    }
+    return raw;
+  }
+  try {
+    return gunzipSync(raw);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new MnistLabError(`${path}: gzip data is corrupt or incomplete (${reason}); download the file again`);
+  }
+}
+
+/** Reads an IDX3 uint8 image file (magic 0x00000803), plain or gzipped. */
+export function readIdxImages(path: string): IdxImages {
+  return parseIdxImages(readMaybeGzipped(path), path);
+}
+
+/** Reads an IDX1 uint8 label file (magic 0x00000801), plain or gzipped; every label must be 0-9. */
+export function readIdxLabels(path: string): Uint8Array {
+  return parseIdxLabels(readMaybeGzipped(path), path);
+}
+
+/** Parses IDX3 image bytes; `name` is only used in error messages. The result is a view, not a copy. */
+export function parseIdxImages(bytes: Uint8Array, name: string): IdxImages {
+  const dims = parseHeader(bytes, name, 'images');
+  const [n, height, width] = dims as [number, number, number];
+  if (height === 0 || width === 0) {
+    throw new MnistLabError(`${name}: the header declares ${height}x${width} images; the file is corrupt`);
+  }
+  const images = dataView(bytes, name, dims, 'images');
+  return { images, n, height, width };
+}
+
+/** Parses IDX1 label bytes; `name` is only used in error messages. The result is a view, not a copy. */
+export function parseIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
+  const dims = parseHeader(bytes, name, 'labels');
+  const labels = dataView(bytes, name, dims, 'labels');
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! >= NUM_CLASSES) {
+      throw new MnistLabError(
+        `${name}: label ${labels[i]} at index ${i} is outside 0-${NUM_CLASSES - 1}; is this an MNIST-style label file?`,
+      );
+    }
+  }
+  return labels;
+}
+
+type IdxKind = 'images' | 'labels';
+
+function parseHeader(bytes: Uint8Array, name: string, kind: IdxKind): number[] {
+  const expectedMagic = kind === 'images' ? IMAGES_MAGIC : LABELS_MAGIC;
+  const ndim = kind === 'images' ? 3 : 1;
+  const hint = kind === 'images' ? 'an MNIST-style image file' : 'an MNIST-style label file';
+  if (bytes.length < 4) {
+    throw new MnistLabError(`${name}: only ${bytes.length} bytes, too short for an IDX header; is this ${hint}?`);
+  }
+  const magic = readU32(bytes, 0);
+  if (magic !== expectedMagic) {
+    const other = kind === 'images' ? LABELS_MAGIC : IMAGES_MAGIC;
+    let advice = `is this ${hint}?`;
+    if (magic === other) advice = `it looks like an IDX ${kind === 'images' ? 'label' : 'image'} file; are the file names swapped?`;
+    else if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] !== IDX_TYPE_UINT8) {
+      advice = `its IDX type code is 0x${hex2(bytes[2]!)} but only unsigned bytes (0x08) are supported`;
+    }
+    throw new MnistLabError(
+      `${name}: magic number 0x${hex8(magic)} is not an IDX ${kind} file (expected 0x${hex8(expectedMagic)}); ${advice}`,
+    );
+  }
+  const headerBytes = 4 + 4 * ndim;
+  if (bytes.length < headerBytes) {
+    throw new MnistLabError(
+      `${name}: truncated inside the header (${bytes.length} of ${headerBytes} bytes); download or extract the file again`,
+    );
+  }
+  const dims: number[] = [];
+  for (let d = 0; d < ndim; d++) dims.push(readU32(bytes, 4 + 4 * d));
+  return dims;
+}
+
+function dataView(bytes: Uint8Array, name: string, dims: number[], kind: IdxKind): Uint8Array {
+  const headerBytes = 4 + 4 * dims.length;
+  const expected = dims.reduce((a, b) => a * b, 1);
+  const actual = bytes.length - headerBytes;
+  if (actual !== expected) {
+    const what = kind === 'images' ? `${dims[0]} images of ${dims[1]}x${dims[2]}` : `${dims[0]} labels`;
+    if (actual < expected) {
+      throw new MnistLabError(
+        `${name}: truncated: the header declares ${what} (${expected} data bytes) but only ${actual} follow; ` +
+          'download or extract the file again',
+      );
+    }
+    throw new MnistLabError(
+      `${name}: ${actual - expected} unexpected bytes after the ${what} the header declares; ` +
+        'the file is corrupt or not an IDX file',
+    );
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, expected);
+}
+
+function readU32(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+}
+
+function hex2(v: number): string {
+  return v.toString(16).padStart(2, '0');
+}
+
+function hex8(v: number): string {
+  return v.toString(16).padStart(8, '0');
+}
+
+function describeStart(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'the file is empty';
+  return `it starts with ${Array.from(bytes.subarray(0, 4), hex2).join(' ')}`;
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,12 @@
+export { Module, type StateDict, type ForwardHook, type LoadStateDictResult } from './module.js';
+export { Parameter, Buffer, type BufferDtype } from './parameter.js';
+export { Conv2d, type Conv2dConfig } from './layers/conv2d.js';
+export { Linear } from './layers/linear.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormConfig } from './layers/batch-norm.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
+export { ReLU, LeakyReLU, GELU, Sigmoid, Tanh, LogSoftmax, Softmax } from './layers/activations.js';
+export { Dropout, Dropout2d } from './layers/dropout.js';
+export { Flatten } from './layers/flatten.js';
+export { Sequential } from './layers/sequential.js';
+export * as init from './init.js';
+export * as F from './functional.js';

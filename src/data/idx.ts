@@ -97,12 +97,12 @@ function parseHeader(bytes: Uint8Array, name: string, kind: IdxKind): number[] {
   if (magic !== expectedMagic) {
     const other = kind === 'images' ? LABELS_MAGIC : IMAGES_MAGIC;
     let advice = `is this ${hint}?`;
-    if (magic === other) advice = `it looks like an IDX ${kind === 'images' ? 'label' : 'image'} file; are the file names swapped?`;
+    if (magic === other) advice = `it looks like an IDX ${singular(kind === 'images' ? 'labels' : 'images')} file; are the file names swapped?`;
     else if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] !== IDX_TYPE_UINT8) {
       advice = `its IDX type code is 0x${hex2(bytes[2]!)} but only unsigned bytes (0x08) are supported`;
     }
     throw new MnistLabError(
-      `${name}: magic number 0x${hex8(magic)} is not an IDX ${kind} file (expected 0x${hex8(expectedMagic)}); ${advice}`,
+      `${name}: magic number 0x${hex8(magic)} is not an IDX ${singular(kind)} file (expected 0x${hex8(expectedMagic)}); ${advice}`,
     );
   }
   const headerBytes = 4 + 4 * ndim;
@@ -134,6 +134,10 @@ function dataView(bytes: Uint8Array, name: string, dims: number[], kind: IdxKind
     );
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, expected);
+}
+
+function singular(kind: IdxKind): string {
+  return kind === 'images' ? 'image' : 'label';
 }
 
 function readU32(bytes: Uint8Array, offset: number): number {

@@ -55,7 +55,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends Par
     this.defaults = defaults;
     const list = [...params];
     if (list.length === 0) throw new MnistLabError(`${this.constructor.name}: got an empty parameter list; pass the model's parameters()`);
-    const groups = isGroupInput(list[0]!) ? (list as ParamGroupInput<G>[]) : [{ params: list as Tensor[] } as ParamGroupInput<G>];
+    const groups = isGroupInput(list[0]!) ? (list as ParamGroupInput<G>[]) : [{ params: list as Tensor[] } as unknown as ParamGroupInput<G>];
     for (const group of groups) this.addParamGroup(group);
   }
 

@@ -1,0 +1,47 @@
+/**
+ * The model zoo: every architecture the CLI and experiments can name. Each entry builds a fresh,
+ * freshly initialised model (from the engine's init generator) and says where it comes from.
+ */
+import type { Module } from '../nn/module.js';
+import { MnistLabError } from '../util/errors.js';
+import { Mnist8kM3 } from './mnist8k-m3.js';
+
+export interface ModelConfig {
+  /** Dropout probability for models that use dropout. */
+  dropout?: number;
+}
+
+export interface ZooEntry {
+  readonly name: string;
+  readonly description: string;
+  readonly create: (config?: ModelConfig) => Module;
+}
+
+const entries: ZooEntry[] = [
+  {
+    name: 'mnist8k-m3',
+    description: "Seed MNIST-8k's Model 3: 6 conv blocks with BN and dropout, 1x1 transitions, GAP (the reference)",
+    create: (config) => new Mnist8kM3({ dropout: config?.dropout }),
+  },
+];
+
+export function registerModel(entry: ZooEntry): void {
+  if (entries.some((e) => e.name === entry.name)) throw new Error(`zoo: a model named ${entry.name} is already registered`);
+  entries.push(entry);
+}
+
+export function listModels(): readonly ZooEntry[] {
+  return entries;
+}
+
+export function getModelEntry(name: string): ZooEntry {
+  const entry = entries.find((e) => e.name === name);
+  if (!entry) {
+    throw new MnistLabError(`unknown model '${name}'; run 'mnist-lab models' to list them (${entries.map((e) => e.name).join(', ')})`);
+  }
+  return entry;
+}
+
+export function createModel(name: string, config?: ModelConfig): Module {
+  return getModelEntry(name).create(config);
+}

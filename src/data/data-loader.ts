@@ -6,7 +6,8 @@
  *   default is Normalize(0.1307, 0.3081). Augmentations draw from the loader's 'augment' RNG, the
  *   per-epoch permutation from its 'shuffle' RNG (both derived from `seed`).
  * - Buffers are reused: a yielded batch (its arrays included) is valid only until the next one is
- *   requested. Copy what you need to keep. Steady-state iteration allocates nothing.
+ *   requested. Copy what you need to keep. Steady-state iteration allocates no buffers (what is left
+ *   is a few boxed numbers per image from the RNG: a couple of young-generation GCs per 60k epoch).
  * - stateDict()/loadStateDict() capture exactly what has been handed out (epoch, batches of the
  *   current epoch, both RNG states), so a loader restored from a checkpoint yields the same batches,
  *   shuffles and augmentations as the original run would have, even mid-epoch. For the same reason a
@@ -171,6 +172,10 @@ export class DataLoader implements Iterable<Batch> {
         `DataLoader state: saved for ${state.datasetSize} images in batches of ${state.batchSize}, ` +
           `but this loader has ${this.dataset.n} in batches of ${this.batchSize}; resume with the original data and batch size`,
       );
+    }
+    const isRngState = (x: unknown) => Array.isArray(x) && x.length === 4 && x.every((v) => Number.isInteger(v));
+    if (!isRngState(state.shuffleRngState) || !isRngState(state.augmentRngState) || !Number.isInteger(state.epoch)) {
+      throw new MnistLabError('DataLoader state: the saved epoch or RNG states are malformed; the checkpoint is damaged');
     }
     if (!Number.isInteger(state.batchesDone) || state.batchesDone < 0 || state.batchesDone >= this.length) {
       throw new MnistLabError(`DataLoader state: batchesDone ${state.batchesDone} is outside 0-${this.length - 1}`);

@@ -23,7 +23,7 @@ export class Adam extends Optimizer<AdamParamGroup, AdamState> {
   }
 
   step(): void {
-    for (const group of this.paramGroups) adamGroupStep(group, this.state, false);
+    for (let gi = 0; gi < this.paramGroups.length; gi++) adamGroupStep(this.paramGroups[gi]!, this.state, false);
   }
 
   protected validateGroup(group: AdamParamGroup): void {

@@ -23,7 +23,7 @@ export class AdamW extends Optimizer<AdamParamGroup, AdamState> {
   }
 
   step(): void {
-    for (const group of this.paramGroups) adamGroupStep(group, this.state, true);
+    for (let gi = 0; gi < this.paramGroups.length; gi++) adamGroupStep(this.paramGroups[gi]!, this.state, true);
   }
 
   protected validateGroup(group: AdamParamGroup): void {

@@ -51,9 +51,12 @@ export class SGD extends Optimizer<SGDParamGroup, SGDState> {
   }
 
   step(): void {
-    for (const group of this.paramGroups) {
+    // Indexed loops: a training step must not allocate, not even iterator objects.
+    for (let gi = 0; gi < this.paramGroups.length; gi++) {
+      const group = this.paramGroups[gi]!;
       const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-      for (const p of group.params) {
+      for (let pi = 0; pi < group.params.length; pi++) {
+        const p = group.params[pi]!;
         if (p.grad === null) continue;
         let state = this.state.get(p);
         if (state === undefined) {
@@ -63,22 +66,36 @@ export class SGD extends Optimizer<SGDParamGroup, SGDState> {
         const x = p.data;
         const grad = p.grad.data;
         const n = x.length;
+        // Separate loops per case, because V8 does not hoist loop-invariant branches out of a loop.
+        // sign * grad is exact, so maximize costs nothing in accuracy.
+        const sign = maximize ? -1 : 1;
         if (momentum === 0) {
-          for (let i = 0; i < n; i++) {
-            const g = (maximize ? -grad[i]! : grad[i]!) + weightDecay * x[i]!;
-            x[i] = x[i]! - lr * g;
-          }
+          for (let i = 0; i < n; i++) x[i] = x[i]! - lr * (sign * grad[i]! + weightDecay * x[i]!);
           continue;
         }
         let buf = state.momentum_buffer;
-        const first = buf === null;
-        if (buf === null) buf = state.momentum_buffer = allocPersistent(n);
-        for (let i = 0; i < n; i++) {
-          const g = (maximize ? -grad[i]! : grad[i]!) + weightDecay * x[i]!;
-          buf[i] = first ? g : momentum * buf[i]! + (1 - dampening) * g;
-          // Read back the stored (float32) buffer value, as PyTorch's float32 tensor math does.
-          const d = nesterov ? g + momentum * buf[i]! : buf[i]!;
-          x[i] = x[i]! - lr * d;
+        if (buf === null) {
+          buf = state.momentum_buffer = allocPersistent(n);
+          for (let i = 0; i < n; i++) {
+            const g = sign * grad[i]! + weightDecay * x[i]!;
+            buf[i] = g;
+            // Read back the stored (float32) buffer value, as PyTorch's float32 tensor math does.
+            x[i] = x[i]! - lr * (nesterov ? g + momentum * buf[i]! : buf[i]!);
+          }
+          continue;
+        }
+        const keep = 1 - dampening;
+        if (nesterov) {
+          for (let i = 0; i < n; i++) {
+            const g = sign * grad[i]! + weightDecay * x[i]!;
+            buf[i] = momentum * buf[i]! + keep * g;
+            x[i] = x[i]! - lr * (g + momentum * buf[i]!);
+          }
+        } else {
+          for (let i = 0; i < n; i++) {
+            buf[i] = momentum * buf[i]! + keep * (sign * grad[i]! + weightDecay * x[i]!);
+            x[i] = x[i]! - lr * buf[i]!;
+          }
         }
       }
     }

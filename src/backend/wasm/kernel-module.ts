@@ -1,0 +1,63 @@
+/**
+ * What the host and the compiled kernels (assembly/, build/kernels.wasm) agree on: the task names,
+ * their export signatures, and the fixed layout of the bottom page of the shared memory.
+ * Platform-neutral: the Node loader and a future browser loader both use it.
+ */
+
+/** Every task export: (job pointer, thread index, thread count). */
+export type TaskFunction = (job: number, tid: number, nt: number) => void;
+/** Every "_scratch" export: per-thread scratch bytes for the job at `job`. */
+export type ScratchFunction = (job: number) => number;
+
+export const TASK_NAMES = [
+  'conv2d_forward',
+  'conv2d_backward_input',
+  'conv2d_backward_weight',
+  'reduce_partials',
+  'matmul',
+  'batch_norm_train_forward',
+  'batch_norm_eval_forward',
+  'batch_norm_backward',
+  'max_pool2x2_forward',
+  'max_pool_backward',
+  'global_avg_pool_forward',
+  'global_avg_pool_backward',
+  'relu_forward',
+  'relu_backward',
+  'dropout_forward',
+] as const;
+
+export type TaskName = (typeof TASK_NAMES)[number];
+
+export const TASK: { readonly [K in TaskName]: number } = Object.fromEntries(TASK_NAMES.map((name, i) => [name, i])) as {
+  readonly [K in TaskName]: number;
+};
+
+export interface KernelExports {
+  conv2d_forward_scratch: ScratchFunction;
+  conv2d_backward_input_scratch: ScratchFunction;
+  conv2d_backward_weight_scratch: ScratchFunction;
+  matmul_scratch: ScratchFunction;
+}
+
+/** The task functions of an instance, indexed by task id. */
+export function taskTable(exports: WebAssembly.Exports): TaskFunction[] {
+  return TASK_NAMES.map((name) => {
+    const fn = exports[name];
+    if (typeof fn !== 'function') throw new Error(`kernels.wasm does not export ${name}; rebuild it with npm run build:wasm`);
+    return fn as TaskFunction;
+  });
+}
+
+// Shared-memory layout. The first 64 KiB page belongs to the host: the module has no data segments.
+/** Int32 slots the threads synchronise on (see thread-pool.ts). */
+export const CONTROL_BYTE_OFFSET = 4096;
+export const CONTROL_SLOTS = 16;
+/** The job block: 32-bit argument slots a task reads (8-byte aligned for f64 arguments). */
+export const JOB_BYTE_OFFSET = 4352;
+export const JOB_SLOTS = 64;
+/** First byte the allocator hands out. */
+export const HEAP_BYTE_OFFSET = 65536;
+
+export const WASM_PAGE_BYTES = 65536;
+

@@ -1,0 +1,27 @@
+/** Builds a zoo model and loads a checkpoint into it, for eval and predict. */
+import type { Module } from '../../nn/module.js';
+import { createModel } from '../../models/zoo.js';
+import { locateCheckpoint, readWeights } from '../../train/checkpoint.js';
+import { MnistLabError } from '../../util/errors.js';
+
+export interface LoadedModel {
+  model: Module;
+  modelName: string;
+  weights: string;
+}
+
+export function loadModelFromCheckpoint(path: string, modelFlag: string | undefined): LoadedModel {
+  const located = locateCheckpoint(path, 'best');
+  const modelName = modelFlag ?? located.meta?.model.name;
+  if (!modelName) {
+    throw new MnistLabError(`${located.weights} has no mnist-lab metadata beside it (a PyTorch-saved file?); pass --model to say which architecture it holds`);
+  }
+  const model = createModel(modelName, located.meta?.model.config ?? {});
+  try {
+    model.loadStateDict(readWeights(located.weights));
+  } catch (err) {
+    if (err instanceof MnistLabError) throw new MnistLabError(`${located.weights} does not fit ${modelName}: ${err.message.replace(/^loadStateDict: /, '')}`);
+    throw err;
+  }
+  return { model: model.eval(), modelName, weights: located.weights };
+}

@@ -1,0 +1,80 @@
+/** `mnist-lab predict`: reads a digit from a PNG, or from the test set by index. */
+import { Command, Option } from 'commander';
+import { readFileSync, existsSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { Tensor } from '../../tensor/tensor.js';
+import { noGrad } from '../../tensor/grad-mode.js';
+import { loadMnist } from '../../data/mnist.js';
+import { normalize } from '../../data/transforms/normalize.js';
+import { rgbaToGray, toMnistDigit } from '../../data/digit-image.js';
+import { MnistLabError } from '../../util/errors.js';
+import { choice, nonNegativeInt, positiveInt } from '../options.js';
+import { defaultThreads, startBackend, type BackendName } from '../backend-setup.js';
+import { loadModelFromCheckpoint } from './load-model.js';
+import { MNIST_MEAN, MNIST_STD } from '../../data/transforms/normalize.js';
+
+interface PredictFlags {
+  image?: string;
+  index?: number;
+  model?: string;
+  json?: boolean;
+  threads: number;
+  backend: BackendName;
+  dataDir?: string;
+}
+
+function readPng(path: string): Float32Array {
+  if (!existsSync(path)) throw new MnistLabError(`--image ${path}: no such file`);
+  let png: PNG;
+  try {
+    png = PNG.sync.read(readFileSync(path));
+  } catch (err) {
+    throw new MnistLabError(`--image ${path}: not a readable PNG (${(err as Error).message})`);
+  }
+  return toMnistDigit(rgbaToGray(new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height));
+}
+
+export function addPredictCommand(program: Command): void {
+  program
+    .command('predict')
+    .description('read one digit with a trained model: from a PNG (--image) or a test-set image (--index)')
+    .argument('<checkpoint>', 'a run directory, a .safetensors or a checkpoint .json')
+    .option('-i, --image <png>', 'a PNG of one digit (any size; dark-on-light or light-on-dark)')
+    .option('--index <n>', 'an index into the test set (0-9999)', nonNegativeInt('--index'))
+    .option('-m, --model <name>', 'architecture, for weights without mnist-lab metadata')
+    .option('--data-dir <dir>', 'IDX files instead of the bundled MNIST (for --index)')
+    .option('--json', 'print machine-readable JSON')
+    .option('-t, --threads <n>', 'worker threads', positiveInt('--threads'), Math.min(defaultThreads(), 1))
+    .addOption(new Option('--backend <name>', 'compute backend').argParser(choice('--backend', ['wasm', 'reference'] as const)).default('reference'))
+    .action(async (checkpoint: string, flags: PredictFlags) => {
+      if ((flags.image === undefined) === (flags.index === undefined)) throw new MnistLabError('predict: give exactly one of --image <png> or --index <n>');
+      const engine = await startBackend(flags.backend, flags.threads);
+      try {
+        const { model, modelName } = loadModelFromCheckpoint(checkpoint, flags.model);
+        let pixels: Float32Array;
+        let label: number | null = null;
+        if (flags.image !== undefined) {
+          pixels = readPng(flags.image);
+        } else {
+          const test = loadMnist({ dataDir: flags.dataDir, valSplit: 0 }).test;
+          const i = flags.index!;
+          if (i >= test.n) throw new MnistLabError(`--index ${i}: the test set has ${test.n} images (0-${test.n - 1})`);
+          pixels = Float32Array.from(test.images.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
+          label = test.labels[i]!;
+        }
+        normalize(pixels, MNIST_MEAN, MNIST_STD);
+        const logp = noGrad(() => model.call(Tensor.from(pixels, [1, 1, 28, 28])));
+        const probs = Array.from(logp.data, (v) => Math.exp(v));
+        const digit = probs.indexOf(Math.max(...probs));
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ model: modelName, digit, probabilities: probs, label }, null, 2)}\n`);
+          return;
+        }
+        const lines = [`Prediction: ${digit} (${(100 * probs[digit]!).toFixed(2)}%)${label !== null ? `, label ${label}` : ''}`];
+        probs.forEach((p, d) => lines.push(`  ${d}: ${(100 * p).toFixed(2).padStart(6)}% ${'█'.repeat(Math.round(p * 40))}`));
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        engine.close();
+      }
+    });
+}

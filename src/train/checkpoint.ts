@@ -1,0 +1,125 @@
+/**
+ * Checkpoints: the model's weights as safetensors (PyTorch key names, so PyTorch can load them with
+ * safetensors.torch.load_file), plus a JSON file beside them with everything needed to resume
+ * exactly: model name and config, recipe, epoch, metrics, optimizer, scheduler and RNG states.
+ * Both files are written atomically (temp file, then rename), weights first.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Module } from '../nn/module.js';
+import { Buffer } from '../nn/parameter.js';
+import { readSafetensorsFileSync, writeSafetensorsFileSync, type SafetensorsWritableTensor } from '../io/safetensors.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
+import { MnistLabError } from '../util/errors.js';
+import { mnistLabVersion } from '../util/version.js';
+import type { OptimizerStateDict, SchedulerStateDict } from '../optim/state-dict.js';
+import type { EngineRngState } from '../tensor/random.js';
+import type { DataLoaderState } from '../data/data-loader.js';
+import type { ModelConfig } from '../models/zoo.js';
+import type { Recipe } from './recipe.js';
+import type { EpochMetrics } from './metrics.js';
+
+export const CHECKPOINT_FORMAT = 'mnist-lab-checkpoint-v1';
+
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  mnistLabVersion: string;
+  model: { name: string; config: ModelConfig; parameters: number };
+  recipe: Recipe;
+  /** Epochs completed when this was written (0: before training). */
+  epoch: number;
+  metrics: EpochMetrics | null;
+  history: EpochMetrics[];
+  /** Which metric chose the best checkpoint, and its best value so far. */
+  best: { metric: string; value: number | null; epoch: number | null };
+  optimizer: OptimizerStateDict;
+  scheduler: SchedulerStateDict | null;
+  rng: { engine: EngineRngState; trainLoader: DataLoaderState };
+  threads: number;
+  savedAt: string;
+}
+
+/** Model weights as safetensors entries; int64 buffers (num_batches_tracked) stay int64 as in PyTorch. */
+export function stateDictToSafetensors(model: Module): Map<string, SafetensorsWritableTensor> {
+  const out = new Map<string, SafetensorsWritableTensor>();
+  for (const [name, t] of model.stateDict()) {
+    if (t instanceof Buffer && t.dtype === 'int64') {
+      out.set(name, { dtype: 'I64', shape: [...t.shape], data: BigInt64Array.from(t.data, (v) => BigInt(Math.round(v))) });
+    } else {
+      out.set(name, { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.data) });
+    }
+  }
+  return out;
+}
+
+export function saveWeights(path: string, model: Module, modelName: string): void {
+  writeSafetensorsFileSync(path, stateDictToSafetensors(model), { format: 'pt', producer: `mnist-lab ${mnistLabVersion()}`, model: modelName });
+}
+
+/** Reads weights (from mnist-lab or PyTorch) into name → {shape, data}, for Module.loadStateDict. */
+export function readWeights(path: string): Map<string, { shape: number[]; data: Float32Array }> {
+  if (!existsSync(path)) throw new MnistLabError(`${path}: no such checkpoint file`);
+  const file = readSafetensorsFileSync(path);
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, t] of file.tensors) {
+    const data = t.data instanceof Float32Array ? t.data
+      : t.data instanceof BigInt64Array || t.data instanceof BigUint64Array ? Float32Array.from(t.data, (v) => Number(v))
+      : Float32Array.from(t.data as ArrayLike<number>);
+    out.set(name, { shape: t.shape, data });
+  }
+  return out;
+}
+
+export function saveCheckpoint(dir: string, base: string, model: Module, meta: CheckpointMeta): void {
+  saveWeights(join(dir, `${base}.safetensors`), model, meta.model.name);
+  writeFileAtomicSync(join(dir, `${base}.json`), `${JSON.stringify(meta, null, 1)}\n`);
+}
+
+export interface LocatedCheckpoint {
+  weights: string;
+  /** The metadata file beside the weights, when there is one (PyTorch-saved files have none). */
+  meta: CheckpointMeta | null;
+  metaPath: string | null;
+}
+
+/**
+ * Finds a checkpoint from what a user typed: a run directory (its `prefer` checkpoint, else the
+ * other one), a `.safetensors` file, or a `.json` metadata file.
+ */
+export function locateCheckpoint(path: string, prefer: 'best' | 'last'): LocatedCheckpoint {
+  if (!existsSync(path)) throw new MnistLabError(`${path}: no such file or directory; pass a run directory, a .safetensors or a checkpoint .json`);
+  let weights: string;
+  if (statSync(path).isDirectory()) {
+    const order = prefer === 'best' ? ['best', 'last'] : ['last', 'best'];
+    const found = order.map((b) => join(path, `${b}.safetensors`)).find((p) => existsSync(p));
+    if (!found) throw new MnistLabError(`${path}: no best.safetensors or last.safetensors here; is this a mnist-lab run directory?`);
+    weights = found;
+  } else if (path.endsWith('.json')) {
+    weights = path.replace(/\.json$/, '.safetensors');
+    if (!existsSync(weights)) throw new MnistLabError(`${path}: its weights file ${basename(weights)} is missing`);
+  } else if (path.endsWith('.safetensors')) {
+    weights = path;
+  } else {
+    throw new MnistLabError(`${path}: not a checkpoint; expected a run directory, a .safetensors or a .json file`);
+  }
+  const metaPath = join(dirname(weights), basename(weights).replace(/\.safetensors$/, '.json'));
+  if (!existsSync(metaPath)) return { weights, meta: null, metaPath: null };
+  return { weights, meta: readCheckpointMeta(metaPath), metaPath };
+}
+
+export function readCheckpointMeta(path: string): CheckpointMeta {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new MnistLabError(`${path}: not valid JSON (${(err as Error).message}); the checkpoint metadata is damaged`);
+  }
+  const meta = parsed as Partial<CheckpointMeta>;
+  if (meta.format !== CHECKPOINT_FORMAT) {
+    throw new MnistLabError(`${path}: not a mnist-lab checkpoint (format '${String(meta.format)}', expected '${CHECKPOINT_FORMAT}')`);
+  }
+  for (const key of ['model', 'recipe', 'epoch', 'optimizer', 'rng', 'history'] as const) {
+    if (meta[key] === undefined) throw new MnistLabError(`${path}: checkpoint metadata has no '${key}'; the file is damaged`);
+  }
+  return meta as CheckpointMeta;
+}

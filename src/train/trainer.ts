@@ -1,0 +1,249 @@
+/**
+ * The epoch loop. Each training step runs inside a memory scope, so the backend reuses the same
+ * buffers every step and memory stays flat across epochs. The loop yields to the event loop
+ * between batches so that Ctrl-C (an AbortSignal) is noticed; on abort it stops at the batch
+ * boundary, and the last checkpoint on disk (written at every epoch end, and once before
+ * training) resumes the run exactly.
+ */
+import { mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Module } from '../nn/module.js';
+import { Tensor } from '../tensor/tensor.js';
+import { scope } from '../tensor/memory-scope.js';
+import { nllLoss } from '../tensor/ops/loss.js';
+import { getEngineRngState, setEngineRngState } from '../tensor/random.js';
+import { allocPersistent } from '../tensor/memory-scope.js';
+import { DataLoader } from '../data/data-loader.js';
+import type { MnistSplits } from '../data/mnist.js';
+import { Normalize } from '../data/transforms/normalize.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { Scheduler } from '../optim/lr-scheduler/scheduler.js';
+import { optimizerStateDictToJson } from '../optim/state-dict.js';
+import { ProgressBar, type ProgressStream } from './progress-bar.js';
+import { MnistLabError } from '../util/errors.js';
+import { mnistLabVersion } from '../util/version.js';
+import type { ModelConfig } from '../models/zoo.js';
+import { type Recipe, buildOptimizer, buildScheduler, buildTrainTransform } from './recipe.js';
+import { CHECKPOINT_FORMAT, type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
+import { type EpochMetrics, writeHistory } from './metrics.js';
+import { evaluate, formatEvalLine, type EvalResult } from './evaluate.js';
+
+export type BestMetric = 'val_accuracy' | 'val_loss' | 'test_accuracy' | 'test_loss';
+
+export interface TrainerOptions {
+  model: Module;
+  modelName: string;
+  modelConfig: ModelConfig;
+  recipe: Recipe;
+  data: MnistSplits;
+  /** Where history and checkpoints go; null writes nothing (tests, benchmarks). */
+  outDir: string | null;
+  threads: number;
+  /** Receives every log line (per-epoch results, notices). */
+  log: (line: string) => void;
+  /** Draws a live bar when this is a TTY. */
+  progressStream?: ProgressStream | null;
+  signal?: AbortSignal;
+  /** Continue from this checkpoint (the model's weights must already be loaded from it). */
+  resume?: CheckpointMeta | null;
+  /** Chooses the best checkpoint; default: val_accuracy with a validation split, else test_accuracy. */
+  bestMetric?: BestMetric;
+  evalBatchSize?: number;
+  onEpochEnd?: (metrics: EpochMetrics) => void;
+}
+
+export interface TrainResult {
+  history: EpochMetrics[];
+  best: CheckpointMeta['best'];
+  /** True when stopped early by the signal. */
+  interrupted: boolean;
+  epochsCompleted: number;
+}
+
+export class Trainer {
+  readonly optimizer: Optimizer;
+  readonly scheduler: Scheduler | null;
+  readonly trainLoader: DataLoader;
+  readonly valLoader: DataLoader | null;
+  readonly testLoader: DataLoader;
+  private readonly history: EpochMetrics[] = [];
+  private best: CheckpointMeta['best'];
+  private readonly bestMetric: BestMetric;
+
+  constructor(private readonly o: TrainerOptions) {
+    const { recipe, data, model } = o;
+    // Batches live in backend memory for the lifetime of the run, so kernels read them in place.
+    const allocate = (n: number): Float32Array => allocPersistent(n);
+    this.trainLoader = new DataLoader(data.train, {
+      batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed, transform: buildTrainTransform(recipe.augmentation), allocate,
+    });
+    const evalBatch = o.evalBatchSize ?? 1000;
+    this.valLoader = data.val ? new DataLoader(data.val, { batchSize: evalBatch, transform: new Normalize(), allocate }) : null;
+    this.testLoader = new DataLoader(data.test, { batchSize: evalBatch, transform: new Normalize(), allocate });
+    this.optimizer = buildOptimizer(recipe.optimizer, model.parameters());
+    this.scheduler = buildScheduler(recipe.scheduler, this.optimizer, recipe.epochs, this.trainLoader.length);
+    this.bestMetric = o.bestMetric ?? (data.val ? 'val_accuracy' : 'test_accuracy');
+    if (this.bestMetric.startsWith('val') && !data.val) {
+      throw new MnistLabError(`--best-metric ${this.bestMetric} needs a validation split; add --val-split 10000`);
+    }
+    this.best = { metric: this.bestMetric, value: null, epoch: null };
+    if (o.resume) this.restore(o.resume);
+    if (o.outDir) mkdirSync(o.outDir, { recursive: true });
+  }
+
+  private restore(meta: CheckpointMeta): void {
+    this.optimizer.loadStateDict(meta.optimizer);
+    if (this.scheduler && meta.scheduler) this.scheduler.loadStateDict(meta.scheduler);
+    setEngineRngState(meta.rng.engine);
+    this.trainLoader.loadStateDict(meta.rng.trainLoader);
+    this.history.push(...meta.history);
+    this.best = meta.best;
+  }
+
+  get epochsDone(): number {
+    return this.history.length;
+  }
+
+  private log(line: string): void {
+    this.o.log(line);
+    if (this.o.outDir) appendFileSync(join(this.o.outDir, 'train.log'), `${line}\n`);
+  }
+
+  async run(): Promise<TrainResult> {
+    const { recipe } = this.o;
+    if (this.epochsDone === 0) this.writeCheckpoint('last', null);
+    let interrupted = false;
+    for (let epoch = this.epochsDone + 1; epoch <= recipe.epochs; epoch++) {
+      const metrics = await this.runEpoch(epoch);
+      if (metrics === null) {
+        interrupted = true;
+        break;
+      }
+      this.history.push(metrics);
+      const improved = this.updateBest(metrics);
+      this.writeCheckpoint('last', metrics);
+      if (improved) this.writeCheckpoint('best', metrics);
+      if (this.o.outDir) writeHistory(this.o.outDir, this.history);
+      this.o.onEpochEnd?.(metrics);
+      if (this.o.signal?.aborted) {
+        interrupted = epoch < recipe.epochs;
+        break;
+      }
+    }
+    return { history: [...this.history], best: this.best, interrupted, epochsCompleted: this.epochsDone };
+  }
+
+  /** One epoch of training plus evaluation; null when aborted mid-epoch. */
+  private async runEpoch(epoch: number): Promise<EpochMetrics | null> {
+    const { model, recipe } = this.o;
+    const lr = this.optimizer.paramGroups[0]!.lr;
+    this.log(`EPOCH: ${epoch}/${recipe.epochs} (lr ${lr.toPrecision(4)})`);
+    model.train();
+    const start = performance.now();
+    const stream = this.o.progressStream;
+    const bar = stream?.isTTY ? new ProgressBar({ total: this.trainLoader.length, stream }) : null;
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let batchIndex = 0;
+    const { height, width } = this.trainLoader.dataset;
+    for (const batch of this.trainLoader) {
+      if (this.o.signal?.aborted) {
+        bar?.close();
+        this.log(`Interrupted during epoch ${epoch} at batch ${batchIndex}/${this.trainLoader.length}; the last checkpoint (epoch ${epoch - 1}) resumes the run.`);
+        return null;
+      }
+      const step = scope(() => {
+        const x = new Tensor(batch.images, [batch.size, 1, height, width], false, false);
+        const out = model.call(x);
+        const loss = nllLoss(out, batch.labels, { labelSmoothing: recipe.labelSmoothing });
+        const value = loss.item();
+        if (!Number.isFinite(value)) {
+          throw new MnistLabError(
+            `the loss became ${value} at epoch ${epoch}, batch ${batchIndex}; training stopped before the weights were corrupted. ` +
+              `Lower the lr (now ${this.optimizer.paramGroups[0]!.lr.toPrecision(3)}) and resume from the last checkpoint.`,
+          );
+        }
+        this.optimizer.zeroGrad();
+        loss.backward();
+        this.optimizer.step();
+        const pred = out.argmax();
+        let c = 0;
+        for (let i = 0; i < batch.size; i++) if (pred[i] === batch.labels[i]) c++;
+        return { value, c };
+      });
+      if (this.scheduler?.stepsPerBatch) this.scheduler.step();
+      lossSum += step.value * batch.size;
+      correct += step.c;
+      seen += batch.size;
+      if (bar) {
+        bar.setDescription(`Loss=${step.value.toFixed(4)} Batch_id=${batchIndex} Accuracy=${((100 * correct) / seen).toFixed(2)}`);
+        bar.update(1);
+      }
+      batchIndex++;
+      // Lets signals (Ctrl-C) and the progress bar's timers run; costs microseconds per batch.
+      await yieldToEventLoop();
+    }
+    bar?.close();
+    const trainSeconds = (performance.now() - start) / 1000;
+    const trainLoss = lossSum / seen;
+    const trainAccuracy = (100 * correct) / seen;
+    this.log(`Train: Average loss: ${trainLoss.toFixed(4)}, Accuracy: ${correct}/${seen} (${trainAccuracy.toFixed(2)}%) [${trainSeconds.toFixed(1)} s, ${Math.round(seen / trainSeconds)} img/s]`);
+
+    const evalStart = performance.now();
+    let val: EvalResult | null = null;
+    if (this.valLoader) {
+      val = evaluate(model, this.valLoader);
+      this.log(formatEvalLine('Validation set', val));
+    }
+    const test = evaluate(model, this.testLoader);
+    this.log(formatEvalLine('Test set', test));
+    const evalSeconds = (performance.now() - evalStart) / 1000;
+    if (this.scheduler && !this.scheduler.stepsPerBatch) {
+      // ReduceLROnPlateau watches validation loss, or training loss without a split: never the test set.
+      this.scheduler.step(this.scheduler.needsMetric ? val?.loss ?? trainLoss : undefined);
+    }
+    return {
+      epoch, lr, trainLoss, trainAccuracy,
+      valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
+      testLoss: test.loss, testAccuracy: test.accuracy, testCorrect: test.correct, testTotal: test.total,
+      epochSeconds: trainSeconds + evalSeconds, trainSeconds, evalSeconds,
+    };
+  }
+
+  private updateBest(m: EpochMetrics): boolean {
+    const value = {
+      val_accuracy: m.valAccuracy, val_loss: m.valLoss, test_accuracy: m.testAccuracy, test_loss: m.testLoss,
+    }[this.bestMetric];
+    if (value === null) return false;
+    const higherIsBetter = this.bestMetric.endsWith('accuracy');
+    const prev = this.best.value;
+    if (prev === null || (higherIsBetter ? value > prev : value < prev)) {
+      this.best = { metric: this.bestMetric, value, epoch: m.epoch };
+      return true;
+    }
+    return false;
+  }
+
+  private writeCheckpoint(base: 'best' | 'last', metrics: EpochMetrics | null): void {
+    if (!this.o.outDir) return;
+    const meta: CheckpointMeta = {
+      format: CHECKPOINT_FORMAT,
+      mnistLabVersion: mnistLabVersion(),
+      model: { name: this.o.modelName, config: this.o.modelConfig, parameters: this.o.model.numParameters() },
+      recipe: this.o.recipe,
+      epoch: this.epochsDone,
+      metrics,
+      history: [...this.history],
+      best: this.best,
+      optimizer: optimizerStateDictToJson(this.optimizer.stateDict()),
+      scheduler: this.scheduler ? this.scheduler.stateDict() : null,
+      rng: { engine: getEngineRngState(), trainLoader: this.trainLoader.stateDict() },
+      threads: this.o.threads,
+      savedAt: new Date().toISOString(),
+    };
+    saveCheckpoint(this.o.outDir, base, this.o.model, meta);
+  }
+}

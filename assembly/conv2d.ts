@@ -181,12 +181,33 @@ function col2im(col: usize, dst: usize): void {
     for (let ky = 0; ky < kH; ky++) {
       for (let kx = 0; kx < kW; kx++) {
         const row = col + (<usize>(kk * nOut) << 2);
+        if (sW == 1) {
+          // The hot case: one pass over the tap's whole plane, vector body inline (a call per
+          // 24-float row cost more than the adds).
+          const w4 = outW & ~3;
+          const rowStep = <usize>(sH * Wp) << 2;
+          let drow = dst + (<usize>((ic * Hp + ky * dH) * Wp + kx * dW) << 2);
+          let srow = row;
+          for (let oy = 0; oy < outH; oy++) {
+            let i = 0;
+            for (; i < w4; i += 4) {
+              const o = <usize>i << 2;
+              v128.store(drow + o, f32x4.add(v128.load(drow + o), v128.load(srow + o)));
+            }
+            for (; i < outW; i++) {
+              const o = <usize>i << 2;
+              store<f32>(drow + o, load<f32>(drow + o) + load<f32>(srow + o));
+            }
+            drow += rowStep;
+            srow += <usize>outW << 2;
+          }
+          kk++;
+          continue;
+        }
         for (let oy = 0; oy < outH; oy++) {
           const drow = dst + (<usize>((ic * Hp + oy * sH + ky * dH) * Wp + kx * dW) << 2);
           const srow = row + (<usize>(oy * outW) << 2);
-          if (sW == 1) {
-            addF32(drow, srow, outW);
-          } else {
+          {
             for (let ox = 0; ox < outW; ox++) {
               const d = drow + (<usize>(ox * sW) << 2);
               store<f32>(d, load<f32>(d) + load<f32>(srow + (<usize>ox << 2)));

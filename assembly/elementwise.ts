@@ -65,7 +65,10 @@ export function relu_backward(job: usize, tid: i32, nt: i32): void {
 
 /**
  * Slots: 0 x, 1 out, 2 mask, 3 length, 4 threshold, 5 seed, 6 channelSize, 7 mask value (f32),
- * 8-9 scale (f64).
+ * 8-9 scale (f64), 10-12 the hash's three multipliers (0x9e3779b1, 0x85ebca6b, 0xc2b2ae35),
+ * 13 nonzero when the scale is exactly an f32 (then the f32 product is the same correctly rounded value).
+ * The multipliers come from the host only so that they stay in registers: as literals, binaryen
+ * folds them back into the loop and V8 rebuilds each v128 constant on every iteration (4× slower).
  */
 export function dropout_forward(job: usize, tid: i32, nt: i32): void {
   const x = ptr(job, 0), out = ptr(job, 1), mask = ptr(job, 2), len = arg(job, 3);
@@ -101,16 +104,27 @@ export function dropout_forward(job: usize, tid: i32, nt: i32): void {
   const tv = i32x4.splat(threshold), sv = i32x4.splat(seed);
   const mvAll = f32x4.splat(maskValue);
   const scaleV = f64x2.splat(scale);
+  const m1 = i32x4.splat(arg(job, 10)), m2 = i32x4.splat(arg(job, 11)), m3 = i32x4.splat(arg(job, 12));
+  // Counter lanes advance by 4 per step; the step vector is built from a runtime value for the same reason.
+  const step = i32x4.splat(arg(job, 10) - arg(job, 10) + 4);
+  let counter = i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
+  const exactF32 = arg(job, 13) != 0;
   for (; i + 4 <= i1; i += 4) {
-    let hv = v128.xor(i32x4.mul(i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3)), i32x4.splat(0x9e3779b1)), sv);
+    let hv = v128.xor(i32x4.mul(counter, m1), sv);
+    counter = i32x4.add(counter, step);
     hv = v128.xor(hv, i32x4.shr_u(hv, 16));
-    hv = i32x4.mul(hv, i32x4.splat(0x85ebca6b));
+    hv = i32x4.mul(hv, m2);
     hv = v128.xor(hv, i32x4.shr_u(hv, 13));
-    hv = i32x4.mul(hv, i32x4.splat(0xc2b2ae35));
+    hv = i32x4.mul(hv, m3);
     hv = v128.xor(hv, i32x4.shr_u(hv, 16));
     const keep = i32x4.ge_s(i32x4.shr_u(hv, 8), tv);
     const o = <usize>i << 2;
-    v128.store(mask + o, v128.and(mvAll, keep));
+    const m = v128.and(mvAll, keep);
+    v128.store(mask + o, m);
+    if (exactF32) {
+      v128.store(out + o, f32x4.mul(v128.load(x + o), m));
+      continue;
+    }
     const lo = v128.and(scaleV, i64x2.extend_low_i32x4_s(keep));
     const hi = v128.and(scaleV, i64x2.extend_high_i32x4_s(keep));
     v128.store(out + o, mulF64(v128.load(x + o), lo, hi));

@@ -7,19 +7,21 @@
  * (for a stride-1 convolution, row (ic, ky, kx) of the implicit im2col matrix is just the input
  * shifted by ic·plane + ky·rowW + kx).
  *
- * Micro-kernels hold MR×8 accumulators (10 for MR=5) plus two B vectors and one A splat: V8 gives
- * wasm 16 vector registers, and spilling costs 20-30%, so nothing bigger is used.
+ * Micro-kernels hold 4×8 accumulators plus two B vectors and one A splat (see chooseMR).
  * Every output element is the same sequential sum over k (mul, then add, in f32) whichever kernel
  * computes it, so overlapping tail blocks and different splits give bit-identical values.
  */
 
 import { hsum } from './job';
 
-/** Rows per A panel for an m-row product: 5 or 4, whichever pads m less (ties go to 5). */
+/**
+ * Rows per A panel. 4 rows × 8 columns keeps 8 accumulators, 2 B vectors, an A splat and a product
+ * live (12 registers). A 5×8 kernel (13-14 live) measured 24 GFLOP/s against 36-38 for 4×8 on the
+ * same product: V8 keeps a couple of the 16 xmm registers for itself, so it spills. Padding 15 rows
+ * to 16 costs far less than that.
+ */
 export function chooseMR(m: i32): i32 {
-  const pad5 = (5 - m % 5) % 5;
-  const pad4 = (4 - m % 4) % 4;
-  return pad4 < pad5 ? 4 : 5;
+  return 4;
 }
 
 export function packedASize(m: i32, k: i32, mr: i32): i32 {
@@ -42,37 +44,6 @@ export function packA(dst: usize, src: usize, rs: i32, cs: i32, m: i32, k: i32, 
 
 @inline function fma(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
-}
-
-function k5x8(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, rows: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  const end = offs + (<usize>k << 2);
-  while (offs < end) {
-    const bp = b + <usize>load<i32>(offs);
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let av = v128.load32_splat(a);
-    c00 = fma(c00, av, b0); c01 = fma(c01, av, b1);
-    av = v128.load32_splat(a, 4);
-    c10 = fma(c10, av, b0); c11 = fma(c11, av, b1);
-    av = v128.load32_splat(a, 8);
-    c20 = fma(c20, av, b0); c21 = fma(c21, av, b1);
-    av = v128.load32_splat(a, 12);
-    c30 = fma(c30, av, b0); c31 = fma(c31, av, b1);
-    av = v128.load32_splat(a, 16);
-    c40 = fma(c40, av, b0); c41 = fma(c41, av, b1);
-    a += 20;
-    offs += 4;
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  if (rows > 1) { c += ldc; v128.store(c, c10); v128.store(c, c11, 16); }
-  if (rows > 2) { c += ldc; v128.store(c, c20); v128.store(c, c21, 16); }
-  if (rows > 3) { c += ldc; v128.store(c, c30); v128.store(c, c31, 16); }
-  if (rows > 4) { c += ldc; v128.store(c, c40); v128.store(c, c41, 16); }
 }
 
 function k4x8(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, rows: i32): void {
@@ -100,26 +71,6 @@ function k4x8(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, row
   if (rows > 1) { c += ldc; v128.store(c, c10); v128.store(c, c11, 16); }
   if (rows > 2) { c += ldc; v128.store(c, c20); v128.store(c, c21, 16); }
   if (rows > 3) { c += ldc; v128.store(c, c30); v128.store(c, c31, 16); }
-}
-
-function k5x4(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, rows: i32): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0);
-  const end = offs + (<usize>k << 2);
-  while (offs < end) {
-    const b0 = v128.load(b + <usize>load<i32>(offs));
-    c0 = fma(c0, v128.load32_splat(a), b0);
-    c1 = fma(c1, v128.load32_splat(a, 4), b0);
-    c2 = fma(c2, v128.load32_splat(a, 8), b0);
-    c3 = fma(c3, v128.load32_splat(a, 12), b0);
-    c4 = fma(c4, v128.load32_splat(a, 16), b0);
-    a += 20;
-    offs += 4;
-  }
-  v128.store(c, c0);
-  if (rows > 1) { c += ldc; v128.store(c, c1); }
-  if (rows > 2) { c += ldc; v128.store(c, c2); }
-  if (rows > 3) { c += ldc; v128.store(c, c3); }
-  if (rows > 4) { c += ldc; v128.store(c, c4); }
 }
 
 function k4x4(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, rows: i32): void {
@@ -155,8 +106,7 @@ function block8(ap: usize, mr: i32, m: i32, k: i32, b: usize, offs: usize, c: us
   const panelBytes = <usize>(k * mr) << 2;
   for (let p = 0; p < m; p += mr) {
     const rows = min(mr, m - p);
-    if (mr == 5) k5x8(ap, b, offs, k, c, ldc, rows);
-    else k4x8(ap, b, offs, k, c, ldc, rows);
+    k4x8(ap, b, offs, k, c, ldc, rows);
     ap += panelBytes;
     c += <usize>mr * ldc;
   }
@@ -166,8 +116,7 @@ function block4(ap: usize, mr: i32, m: i32, k: i32, b: usize, offs: usize, c: us
   const panelBytes = <usize>(k * mr) << 2;
   for (let p = 0; p < m; p += mr) {
     const rows = min(mr, m - p);
-    if (mr == 5) k5x4(ap, b, offs, k, c, ldc, rows);
-    else k4x4(ap, b, offs, k, c, ldc, rows);
+    k4x4(ap, b, offs, k, c, ldc, rows);
     ap += panelBytes;
     c += <usize>mr * ldc;
   }
@@ -209,46 +158,70 @@ export function linearOffsets(offs: usize, k: i32, strideBytes: i32): void {
 
 /**
  * Dot-product kernels for C[i][j] += Σ_t D[i][t] · B[j][t] (both operands run along t): the weight
- * gradient of a convolution. 3×3 blocks keep 9 accumulators, 3 D vectors and one B vector live.
- * Lane sums are folded in a fixed order, then the scalar tail is added.
+ * gradient of a convolution. 4×2 blocks keep 8 accumulators, 2 B vectors, one D vector and a product
+ * live (a 3×3 block, 14 live, spilled and ran at half the speed). Lane sums are folded in a fixed
+ * order, then the scalar tail is added.
  */
-export function dot3x3(d: usize, ldd: usize, b: usize, o0: i32, o1: i32, o2: i32, n: i32, c: usize, ldc: usize): void {
-  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0);
-  let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0);
-  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s22 = f32x4.splat(0);
-  const b0 = b + <usize>o0, b1 = b + <usize>o1, b2 = b + <usize>o2;
+function dot4x2(d: usize, ldd: usize, b0: usize, b1: usize, n: i32, c: usize, ldc: usize): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0);
+  let s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0);
+  let s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  const n4 = n & ~3;
+  const d1 = d + ldd, d2 = d + 2 * ldd, d3 = d + 3 * ldd;
+  for (let t = 0; t < n4; t += 4) {
+    const off = <usize>t << 2;
+    const x0 = v128.load(b0 + off);
+    const x1 = v128.load(b1 + off);
+    let dv = v128.load(d + off);
+    s00 = fma(s00, dv, x0); s01 = fma(s01, dv, x1);
+    dv = v128.load(d1 + off);
+    s10 = fma(s10, dv, x0); s11 = fma(s11, dv, x1);
+    dv = v128.load(d2 + off);
+    s20 = fma(s20, dv, x0); s21 = fma(s21, dv, x1);
+    dv = v128.load(d3 + off);
+    s30 = fma(s30, dv, x0); s31 = fma(s31, dv, x1);
+  }
+  let r00 = hsum(s00), r01 = hsum(s01), r10 = hsum(s10), r11 = hsum(s11);
+  let r20 = hsum(s20), r21 = hsum(s21), r30 = hsum(s30), r31 = hsum(s31);
+  for (let t = n4; t < n; t++) {
+    const off = <usize>t << 2;
+    const x0 = load<f32>(b0 + off), x1 = load<f32>(b1 + off);
+    const v0 = load<f32>(d + off), v1 = load<f32>(d1 + off), v2 = load<f32>(d2 + off), v3 = load<f32>(d3 + off);
+    r00 += v0 * x0; r01 += v0 * x1; r10 += v1 * x0; r11 += v1 * x1;
+    r20 += v2 * x0; r21 += v2 * x1; r30 += v3 * x0; r31 += v3 * x1;
+  }
+  store<f32>(c, load<f32>(c) + r00); store<f32>(c, load<f32>(c, 4) + r01, 4);
+  c += ldc;
+  store<f32>(c, load<f32>(c) + r10); store<f32>(c, load<f32>(c, 4) + r11, 4);
+  c += ldc;
+  store<f32>(c, load<f32>(c) + r20); store<f32>(c, load<f32>(c, 4) + r21, 4);
+  c += ldc;
+  store<f32>(c, load<f32>(c) + r30); store<f32>(c, load<f32>(c, 4) + r31, 4);
+}
+
+/** One row against two B rows. */
+function dot1x2(d: usize, b0: usize, b1: usize, n: i32, c: usize): void {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
   const n4 = n & ~3;
   for (let t = 0; t < n4; t += 4) {
     const off = <usize>t << 2;
-    const d0 = v128.load(d + off);
-    const d1 = v128.load(d + ldd + off);
-    const d2 = v128.load(d + 2 * ldd + off);
-    let x = v128.load(b0 + off);
-    s00 = fma(s00, d0, x); s10 = fma(s10, d1, x); s20 = fma(s20, d2, x);
-    x = v128.load(b1 + off);
-    s01 = fma(s01, d0, x); s11 = fma(s11, d1, x); s21 = fma(s21, d2, x);
-    x = v128.load(b2 + off);
-    s02 = fma(s02, d0, x); s12 = fma(s12, d1, x); s22 = fma(s22, d2, x);
+    const dv = v128.load(d + off);
+    s0 = fma(s0, dv, v128.load(b0 + off));
+    s1 = fma(s1, dv, v128.load(b1 + off));
   }
-  let r00 = hsum(s00), r01 = hsum(s01), r02 = hsum(s02);
-  let r10 = hsum(s10), r11 = hsum(s11), r12 = hsum(s12);
-  let r20 = hsum(s20), r21 = hsum(s21), r22 = hsum(s22);
+  let r0 = hsum(s0), r1 = hsum(s1);
   for (let t = n4; t < n; t++) {
     const off = <usize>t << 2;
-    const d0 = load<f32>(d + off), d1 = load<f32>(d + ldd + off), d2 = load<f32>(d + 2 * ldd + off);
-    const x0 = load<f32>(b0 + off), x1 = load<f32>(b1 + off), x2 = load<f32>(b2 + off);
-    r00 += d0 * x0; r01 += d0 * x1; r02 += d0 * x2;
-    r10 += d1 * x0; r11 += d1 * x1; r12 += d1 * x2;
-    r20 += d2 * x0; r21 += d2 * x1; r22 += d2 * x2;
+    const dv = load<f32>(d + off);
+    r0 += dv * load<f32>(b0 + off);
+    r1 += dv * load<f32>(b1 + off);
   }
-  store<f32>(c, load<f32>(c) + r00); store<f32>(c, load<f32>(c, 4) + r01, 4); store<f32>(c, load<f32>(c, 8) + r02, 8);
-  c += ldc;
-  store<f32>(c, load<f32>(c) + r10); store<f32>(c, load<f32>(c, 4) + r11, 4); store<f32>(c, load<f32>(c, 8) + r12, 8);
-  c += ldc;
-  store<f32>(c, load<f32>(c) + r20); store<f32>(c, load<f32>(c, 4) + r21, 4); store<f32>(c, load<f32>(c, 8) + r22, 8);
+  store<f32>(c, load<f32>(c) + r0);
+  store<f32>(c, load<f32>(c, 4) + r1, 4);
 }
 
-export function dot1x1(d: usize, b: usize, n: i32): f32 {
+function dot1x1(d: usize, b: usize, n: i32): f32 {
   let s = f32x4.splat(0);
   const n4 = n & ~3;
   for (let t = 0; t < n4; t += 4) s = fma(s, v128.load(d + (<usize>t << 2)), v128.load(b + (<usize>t << 2)));
@@ -261,19 +234,20 @@ export function dot1x1(d: usize, b: usize, n: i32): f32 {
  * C[m×kk] += D[m×n] · Bᵀ where row j of B starts at b + offs[j]; D rows are `ldd` bytes apart, C rows `ldc`.
  */
 export function dotBlock(d: usize, ldd: usize, m: i32, b: usize, offs: usize, kk: i32, n: i32, c: usize, ldc: usize): void {
-  const m3 = m - m % 3;
-  const k3 = kk - kk % 3;
-  for (let i = 0; i < m3; i += 3) {
-    for (let j = 0; j < k3; j += 3) {
-      const o = offs + (<usize>j << 2);
-      dot3x3(d + <usize>i * ldd, ldd, b, load<i32>(o), load<i32>(o, 4), load<i32>(o, 8), n, c + <usize>i * ldc + (<usize>j << 2), ldc);
-    }
+  const m4 = m & ~3;
+  const k2 = kk & ~1;
+  for (let j = 0; j < k2; j += 2) {
+    const o = offs + (<usize>j << 2);
+    const b0 = b + <usize>load<i32>(o), b1 = b + <usize>load<i32>(o, 4);
+    const cj = c + (<usize>j << 2);
+    for (let i = 0; i < m4; i += 4) dot4x2(d + <usize>i * ldd, ldd, b0, b1, n, cj + <usize>i * ldc, ldc);
+    for (let i = m4; i < m; i++) dot1x2(d + <usize>i * ldd, b0, b1, n, cj + <usize>i * ldc);
   }
-  for (let i = 0; i < m; i++) {
-    const jStart = i < m3 ? k3 : 0;
-    for (let j = jStart; j < kk; j++) {
-      const cp = c + <usize>i * ldc + (<usize>j << 2);
-      store<f32>(cp, load<f32>(cp) + dot1x1(d + <usize>i * ldd, b + <usize>load<i32>(offs + (<usize>j << 2)), n));
+  if (k2 < kk) {
+    const bj = b + <usize>load<i32>(offs + (<usize>k2 << 2));
+    for (let i = 0; i < m; i++) {
+      const cp = c + <usize>i * ldc + (<usize>k2 << 2);
+      store<f32>(cp, load<f32>(cp) + dot1x1(d + <usize>i * ldd, bj, n));
     }
   }
 }

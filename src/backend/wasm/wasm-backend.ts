@@ -352,6 +352,10 @@ class WasmKernels implements WasmBackend {
     j[6] = channelSize;
     this.jobF32[7] = scale;
     this.jobF64[4] = scale;
+    j[10] = 0x9e3779b1 | 0;
+    j[11] = 0x85ebca6b | 0;
+    j[12] = 0xc2b2ae35 | 0;
+    j[13] = Math.fround(scale) === scale ? 1 : 0;
     this.pool.run(TASK.dropout_forward, len >= PARALLEL_ELEMENTS);
   }
 

@@ -20,13 +20,29 @@ export function relu_forward(job: usize, tid: i32, nt: i32): void {
   const i1 = range1(len, tid, nt);
   let i = range0(len, tid, nt);
   const z = f32x4.splat(0);
+  // Zero only where v < 0, so NaN passes through as in PyTorch (and the reference kernel).
   for (; i + 4 <= i1; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    v128.store(out + (<usize>i << 2), v128.and(v, f32x4.gt(v, z)));
+    v128.store(out + (<usize>i << 2), v128.andnot(v, f32x4.lt(v, z)));
   }
   for (; i < i1; i++) {
     const v = load<f32>(x + (<usize>i << 2));
-    store<f32>(out + (<usize>i << 2), v > 0 ? v : 0);
+    store<f32>(out + (<usize>i << 2), v < 0 ? 0 : v);
+  }
+}
+
+/** Slots: 0 a, 1 b, 2 out, 3 length. */
+export function multiply(job: usize, tid: i32, nt: i32): void {
+  const a = ptr(job, 0), b = ptr(job, 1), out = ptr(job, 2), len = arg(job, 3);
+  const i1 = range1(len, tid, nt);
+  let i = range0(len, tid, nt);
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
   }
 }
 

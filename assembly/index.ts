@@ -8,4 +8,5 @@ export { conv2d_backward_weight, conv2d_backward_weight_scratch, reduce_partials
 export { matmul, matmul_scratch } from './matmul';
 export { batch_norm_train_forward, batch_norm_eval_forward, batch_norm_backward } from './batch-norm';
 export { max_pool2x2_forward, max_pool_backward, global_avg_pool_forward, global_avg_pool_backward } from './pool2d';
-export { relu_forward, relu_backward, dropout_forward } from './elementwise';
+export { relu_forward, relu_backward, dropout_forward, multiply } from './elementwise';
+export { zero_bytes } from './job';

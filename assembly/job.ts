@@ -62,3 +62,8 @@ export function addF32(dst: usize, src: usize, count: i32): void {
     store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>i << 2)));
   }
 }
+
+/** Zeroes `bytes` bytes at `ptr` with bulk memory.fill (a native memset; TypedArray.fill on shared memory is far slower). */
+export function zero_bytes(ptr: usize, bytes: usize): void {
+  memory.fill(ptr, 0, bytes);
+}

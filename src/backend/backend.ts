@@ -31,6 +31,8 @@ export interface Backend {
 
   /** Worker threads used by the kernels (1 = the calling thread only). */
   readonly threads: number;
+  /** Stops any worker threads the backend started; it keeps working on the calling thread. Optional. */
+  dispose?(): void;
 
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void;
   /** dx = conv_transpose(dy, weight): the gradient with respect to the input. */
@@ -69,6 +71,9 @@ export interface Backend {
   reluForward(x: Float32Array, out: Float32Array): void;
   /** dx = dy where y > 0, else 0. */
   reluBackward(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+
+  /** out = a * b elementwise (dropout's backward applies its saved mask with it). */
+  multiply(a: Float32Array, b: Float32Array, out: Float32Array): void;
 
   /**
    * Inverted dropout with a counter-based RNG: element i is kept when dropoutUniform(seed, i) >= p.

@@ -3,7 +3,7 @@ import type { Backend } from '../backend.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './pool2d.js';
 import { batchNormBackward, batchNormEvalForward, batchNormTrainForward } from './batch-norm.js';
-import { dropoutForward, reluBackward, reluForward } from './elementwise.js';
+import { dropoutForward, multiply, reluBackward, reluForward } from './elementwise.js';
 import { matmul } from './matmul.js';
 
 export function createReferenceBackend(): Backend {
@@ -26,6 +26,7 @@ export function createReferenceBackend(): Backend {
     avgPool2dBackward,
     reluForward,
     reluBackward,
+    multiply,
     dropoutForward,
   };
 }

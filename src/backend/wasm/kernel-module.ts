@@ -25,6 +25,7 @@ export const TASK_NAMES = [
   'relu_forward',
   'relu_backward',
   'dropout_forward',
+  'multiply',
 ] as const;
 
 export type TaskName = (typeof TASK_NAMES)[number];

@@ -49,6 +49,8 @@ export class SharedArena {
     private readonly memory: WebAssembly.Memory,
     heapStart: number,
     private readonly maxBytes: number,
+    /** Zeroes a byte range; the backend passes a wasm memory.fill, much faster than TypedArray.fill on shared memory. */
+    private readonly zero: (offset: number, bytes: number) => void = (offset, bytes) => new Uint8Array(this.current, offset, bytes).fill(0),
   ) {
     this.top = Math.ceil(heapStart / ALIGN) * ALIGN;
     this.current = memory.buffer;
@@ -72,7 +74,7 @@ export class SharedArena {
     let offset: number;
     if (list !== undefined && list.length > 0) {
       offset = list.pop()!;
-      new Uint8Array(this.current, offset, size).fill(0);
+      this.zero(offset, bytes);
     } else {
       offset = this.top;
       this.ensureCapacity(offset + size + GUARD);

@@ -2,11 +2,18 @@
  * Runs one kernel task on every thread at once over the shared memory, platform-neutral (Atomics
  * only; the Node loader supplies the workers).
  *
- * Dispatch: the caller fills the job block, bumps SEQ, and computes share 0 itself while the workers
- * compute shares 1..nt-1; then it waits until DONE counts every worker. Workers spin on SEQ for a
- * while before blocking in Atomics.wait, because a blocking wait costs 45-70 µs to wake from while
- * the gaps between kernels in a training step are a few µs (design doc, "Measured facts").
- * Which share a thread computes depends only on (tid, nt), never on timing.
+ * Dispatch: the caller fills the job block and bumps SEQ; then the caller and the workers claim the
+ * task's nt shares from one counter (CLAIM) until none is left, and the caller waits until DONE
+ * counts all nt shares. Workers spin on SEQ for a while before blocking in Atomics.wait, because a
+ * blocking wait costs 45-70 µs to wake from while the gaps between kernels in a training step are a
+ * few µs (design doc, "Measured facts").
+ *
+ * Claiming instead of assigning shares to threads matters on a shared machine: when a worker is
+ * descheduled, the caller simply computes its share too instead of waiting milliseconds for it.
+ * Results stay bit-identical, because what share s computes (including which scratch slice it uses)
+ * depends only on (s, nt), never on which thread runs it.
+ * CLAIM holds generation·256 + next share, so a worker that wakes late cannot claim a share of a
+ * newer job with the task id of an older one.
  */
 import { JOB_BYTE_OFFSET, type TaskFunction } from './kernel-module.js';
 
@@ -25,7 +32,21 @@ export const SLOT = {
   /** Set by a worker whose task threw (a wasm trap). */
   ERROR: 6,
   EXIT: 7,
+  /** generation·256 + index of the next unclaimed share. */
+  CLAIM: 8,
 } as const;
+
+const GENERATION_MASK = 0x7fffff;
+
+/** Claims the next share of generation `generation`; -1 when none is left (or the job is newer). */
+function claimShare(c: Int32Array, generation: number, nt: number): number {
+  for (;;) {
+    const claim = Atomics.load(c, SLOT.CLAIM);
+    const share = claim & 255;
+    if (claim >>> 8 !== generation || share >= nt) return -1;
+    if (Atomics.compareExchange(c, SLOT.CLAIM, claim, claim + 1) === claim) return share;
+  }
+}
 
 /** How long the caller spins on DONE before it blocks (loop iterations of one Atomics.load each). */
 const CALLER_SPIN = 200_000;
@@ -56,18 +77,23 @@ export class ThreadPool {
     }
     const c = this.control;
     const nt = this.workerCount + 1;
+    const generation = (c[SLOT.SEQ]! + 1) & GENERATION_MASK;
     c[SLOT.TASK] = task;
     c[SLOT.THREADS] = nt;
     Atomics.store(c, SLOT.DONE, 0);
-    Atomics.add(c, SLOT.SEQ, 1);
+    Atomics.store(c, SLOT.CLAIM, generation * 256);
+    Atomics.store(c, SLOT.SEQ, generation);
     if (Atomics.load(c, SLOT.SLEEPERS) > 0) Atomics.notify(c, SLOT.SEQ);
     let failure: unknown = null;
-    try {
-      fn(JOB_BYTE_OFFSET, 0, nt);
-    } catch (error) {
-      failure = error;
+    for (let share = claimShare(c, generation, nt); share >= 0; share = claimShare(c, generation, nt)) {
+      try {
+        fn(JOB_BYTE_OFFSET, share, nt);
+      } catch (error) {
+        failure = error;
+      }
+      Atomics.add(c, SLOT.DONE, 1);
     }
-    this.waitForWorkers(nt - 1);
+    this.waitForShares(nt);
     if (failure !== null) throw failure;
     if (Atomics.load(c, SLOT.ERROR) !== 0) {
       Atomics.store(c, SLOT.ERROR, 0);
@@ -80,11 +106,11 @@ export class ThreadPool {
     if (this.disposed) return;
     this.disposed = true;
     Atomics.store(this.control, SLOT.EXIT, 1);
-    Atomics.add(this.control, SLOT.SEQ, 1);
+    Atomics.store(this.control, SLOT.SEQ, (this.control[SLOT.SEQ]! + 1) & GENERATION_MASK);
     Atomics.notify(this.control, SLOT.SEQ);
   }
 
-  private waitForWorkers(target: number): void {
+  private waitForShares(target: number): void {
     const c = this.control;
     let spins = 0;
     while (Atomics.load(c, SLOT.DONE) < target) {
@@ -98,8 +124,8 @@ export class ThreadPool {
 }
 
 /**
- * The loop a worker thread runs until EXIT: wait for a new SEQ (spinning for `spinMs` first), run
- * its share of the task, count itself DONE.
+ * The loop a worker thread runs until EXIT: wait for a new SEQ (spinning for `spinMs` first), then
+ * claim and run shares of the task until none is left. `tid` only names the thread.
  */
 export function runWorkerLoop(control: Int32Array, tasks: readonly TaskFunction[], tid: number, spinMs: number, now: () => number): void {
   const c = control;
@@ -119,15 +145,17 @@ export function runWorkerLoop(control: Int32Array, tasks: readonly TaskFunction[
     }
     seen = seq;
     if (Atomics.load(c, SLOT.EXIT) !== 0) return;
-    const nt = c[SLOT.THREADS]!;
-    if (tid < nt) {
+    const nt = Atomics.load(c, SLOT.THREADS);
+    for (let share = claimShare(c, seq, nt); share >= 0; share = claimShare(c, seq, nt)) {
+      // Read after a successful claim: the caller cannot start another job before this share is DONE.
+      const task = c[SLOT.TASK]!;
       try {
-        tasks[c[SLOT.TASK]!]!(JOB_BYTE_OFFSET, tid, nt);
+        tasks[task]!(JOB_BYTE_OFFSET, share, c[SLOT.THREADS]!);
       } catch {
         Atomics.store(c, SLOT.ERROR, 1);
       }
+      Atomics.add(c, SLOT.DONE, 1);
+      if (Atomics.load(c, SLOT.CALLER_WAITING) !== 0) Atomics.notify(c, SLOT.DONE);
     }
-    Atomics.add(c, SLOT.DONE, 1);
-    if (Atomics.load(c, SLOT.CALLER_WAITING) !== 0) Atomics.notify(c, SLOT.DONE);
   }
 }

@@ -63,7 +63,8 @@ export async function createWasmBackendOn(host: WasmHost, options: WasmBackendOp
   }
   const control = new Int32Array(memory.buffer, CONTROL_BYTE_OFFSET, CONTROL_SLOTS);
   const pool = new ThreadPool(control, taskTable(instance.exports), threads - 1, host.callerCanBlock);
-  const arena = new SharedArena(memory, HEAP_BYTE_OFFSET, maxPages * WASM_PAGE_BYTES);
+  const zeroBytes = instance.exports['zero_bytes'] as (ptr: number, bytes: number) => void;
+  const arena = new SharedArena(memory, HEAP_BYTE_OFFSET, maxPages * WASM_PAGE_BYTES, zeroBytes);
   return new WasmKernels(instance.exports as unknown as KernelExports, arena, pool, threads, workers);
 }
 
@@ -331,6 +332,19 @@ class WasmKernels implements WasmBackend {
     j[2] = dx.byteOffset;
     j[3] = dy.length;
     this.pool.run(TASK.relu_backward, dy.length >= PARALLEL_ELEMENTS);
+  }
+
+  multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
+    if (!this.ours(a, b, out)) {
+      referenceElementwise.multiply(a, b, out);
+      return;
+    }
+    const j = this.jobI32;
+    j[0] = a.byteOffset;
+    j[1] = b.byteOffset;
+    j[2] = out.byteOffset;
+    j[3] = a.length;
+    this.pool.run(TASK.multiply, a.length >= PARALLEL_ELEMENTS);
   }
 
   dropoutForward(x: Float32Array, out: Float32Array, mask: Float32Array, p: number, seed: number, channelSize: number): void {

@@ -23,13 +23,14 @@ function dropoutImpl(x: Tensor, p: number, training: boolean, channelSize: numbe
   }
   const mask = allocFloat32(x.size);
   const seed = getDropoutRng().nextU32();
-  getBackend().dropoutForward(x.data, out.data, mask, p, seed, channelSize);
+  const backend = getBackend();
+  backend.dropoutForward(x.data, out.data, mask, p, seed, channelSize);
   return Tensor.record(out, {
     name,
     inputs: [x],
     backward: (g) => {
       const gx = allocFloat32(x.size);
-      for (let i = 0; i < gx.length; i++) gx[i] = g[i]! * mask[i]!;
+      backend.multiply(g, mask, gx);
       return [gx];
     },
   });

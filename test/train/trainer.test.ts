@@ -1,0 +1,91 @@
+/**
+ * End-to-end training on a few thousand images, resume equivalence, and the NaN guard. These run
+ * on the fast backend with 2 threads, as the CLI does.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Trainer } from '../../src/train/trainer.js';
+import { DEFAULT_RECIPE, type Recipe } from '../../src/train/recipe.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { createModel } from '../../src/models/zoo.js';
+import { manualSeed } from '../../src/tensor/random.js';
+import { locateCheckpoint, readWeights } from '../../src/train/checkpoint.js';
+import { MnistLabError } from '../../src/util/errors.js';
+import { withWasmBackend } from '../helpers/wasm.js';
+
+const data = loadMnist({ valSplit: 0, limit: { train: 4000, test: 1000 } });
+const recipe: Recipe = { ...DEFAULT_RECIPE, epochs: 2, batchSize: 64, scheduler: { ...DEFAULT_RECIPE.scheduler, maxLr: 0.1 } };
+const quiet = (): void => {};
+
+function newTrainer(outDir: string | null, r: Recipe, extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {}): Trainer {
+  manualSeed(r.seed);
+  const model = createModel('mnist8k-m3');
+  return new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe: r, data, outDir, threads: 2, log: quiet, ...extra });
+}
+
+describe('Trainer', () => {
+  it('learns MNIST from 4,000 images in 2 epochs (test accuracy > 90%) and writes its files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-lab-train-'));
+    try {
+      const result = await withWasmBackend(2, () => newTrainer(dir, recipe).run());
+      const last = result.history[result.history.length - 1]!;
+      assert.ok(last.testAccuracy > 90, `test accuracy ${last.testAccuracy}`);
+      assert.equal(result.history.length, 2);
+      for (const f of ['best.safetensors', 'best.json', 'last.safetensors', 'last.json', 'history.json', 'history.csv', 'train.log']) {
+        assert.ok(existsSync(join(dir, f)), `${f} written`);
+      }
+      const csv = readFileSync(join(dir, 'history.csv'), 'utf8').trim().split('\n');
+      assert.equal(csv.length, 3);
+      assert.match(readFileSync(join(dir, 'train.log'), 'utf8'), /Test set: Average loss: \d\.\d{4}, Accuracy: \d+\/1000 \(\d+\.\d\d%\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes exactly: 1 epoch + resume 1 epoch gives the same weights as 2 epochs in one go', async () => {
+    const a = mkdtempSync(join(tmpdir(), 'mnist-lab-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'mnist-lab-b-'));
+    try {
+      await withWasmBackend(2, async () => {
+        await newTrainer(a, recipe).run();
+        // Stop after the first epoch, the way Ctrl-C does.
+        const controller = new AbortController();
+        const first = await newTrainer(b, recipe, { signal: controller.signal, onEpochEnd: () => controller.abort() }).run();
+        assert.equal(first.interrupted, true);
+        assert.equal(first.epochsCompleted, 1);
+        const located = locateCheckpoint(b, 'last');
+        manualSeed(12345); // resuming must not depend on the seed state at startup
+        const model = createModel('mnist8k-m3');
+        model.loadStateDict(readWeights(located.weights));
+        await new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe, data, outDir: b, threads: 2, log: quiet, resume: located.meta }).run();
+      });
+      const wa = readWeights(join(a, 'last.safetensors'));
+      const wb = readWeights(join(b, 'last.safetensors'));
+      for (const [k, t] of wa) assert.deepEqual(wb.get(k)!.data, t.data, `${k} differs after resume`);
+      const ha = JSON.parse(readFileSync(join(a, 'history.json'), 'utf8')) as { testLoss: number }[];
+      const hb = JSON.parse(readFileSync(join(b, 'history.json'), 'utf8')) as { testLoss: number }[];
+      assert.deepEqual(hb.map((h) => h.testLoss), ha.map((h) => h.testLoss));
+    } finally {
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
+  });
+
+  it('stops on a NaN loss with a message naming the epoch and batch', async () => {
+    await withWasmBackend(2, async () => {
+      manualSeed(1);
+      const model = createModel('mnist8k-m3');
+      const first = model.parameters()[0]!;
+      first.data[0] = Number.NaN; // a poisoned weight makes the very first loss NaN
+      const trainer = new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe, data, outDir: null, threads: 2, log: quiet });
+      await assert.rejects(() => trainer.run(), (err: unknown) => {
+        assert.ok(err instanceof MnistLabError);
+        assert.match(err.message, /the loss became NaN at epoch 1, batch 0/);
+        return true;
+      });
+    });
+  });
+});

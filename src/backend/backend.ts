@@ -28,6 +28,13 @@ export interface Backend {
   allocInt32(size: number): Int32Array;
   /** Hands a buffer back for reuse. Only call it when nothing references the buffer any more. */
   release(buffer: Float32Array | Int32Array): void;
+  /**
+   * Optional hint: the buffer the next `alloc`/`allocInt32` call returns will be completely
+   * overwritten by a kernel before anything reads it, so a pooling backend may hand out a reused
+   * block without zeroing it (zeroing every step's activations and gradients cost a quarter of a
+   * training step). Only that one call is affected.
+   */
+  nextAllocOverwritten?(): void;
 
   /** Worker threads used by the kernels (1 = the calling thread only). */
   readonly threads: number;

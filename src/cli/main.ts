@@ -11,6 +11,7 @@ import { addEvalCommand } from './commands/eval.js';
 import { addSummaryCommand } from './commands/summary.js';
 import { addModelsCommand } from './commands/models.js';
 import { addPredictCommand } from './commands/predict.js';
+import { addExperimentsCommand } from './commands/experiments.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   addSummaryCommand(program);
   addModelsCommand(program);
   addPredictCommand(program);
+  addExperimentsCommand(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

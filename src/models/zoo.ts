@@ -5,6 +5,9 @@
 import type { Module } from '../nn/module.js';
 import { MnistLabError } from '../util/errors.js';
 import { Mnist8kM3 } from './mnist8k-m3.js';
+import { GapNet } from './gap-net.js';
+import { BaselineFc } from './baseline-fc.js';
+import { bnGapNet16k } from './bn-gap-net.js';
 
 export interface ModelConfig {
   /** Dropout probability for models that use dropout. */
@@ -22,6 +25,26 @@ const entries: ZooEntry[] = [
     name: 'mnist8k-m3',
     description: "Seed MNIST-8k's Model 3: 6 conv blocks with BN and dropout, 1x1 transitions, GAP (the reference)",
     create: (config) => new Mnist8kM3({ dropout: config?.dropout }),
+  },
+  {
+    name: 'baseline-fc',
+    description: 'Heavy baseline: three plain convs, two max pools, two fully connected layers; no BN, no dropout',
+    create: () => new BaselineFc(),
+  },
+  {
+    name: 'bn-gap-16k',
+    description: 'BN after every 3x3 conv and global average pooling, m3 layout with wider layers',
+    create: () => bnGapNet16k(),
+  },
+  {
+    name: 'gapnet-8k',
+    description: 'mnist-lab champion <= 8k: m3 layout rebalanced toward the deep end (widths 10-16-10-14-16-18), no dropout',
+    create: (config) => new GapNet({ widths: [10, 16, 10, 14, 16, 18], dropout: config?.dropout }),
+  },
+  {
+    name: 'gapnet-5k',
+    description: 'mnist-lab record attempt <= 5k: the same layout at widths 8-12-8-12-12-14',
+    create: (config) => new GapNet({ widths: [8, 12, 8, 12, 12, 14], dropout: config?.dropout }),
   },
 ];
 

@@ -13,6 +13,8 @@ export interface SeedRun {
   log: string[];
   /** Where its checkpoints were written (relative to the repository root). */
   runDir: string;
+  /** The final model's predicted class for each test image in t10k order, as a string of digits. */
+  testPredictions: string;
 }
 
 export interface ExperimentResult {

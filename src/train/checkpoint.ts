@@ -104,7 +104,18 @@ export function locateCheckpoint(path: string, prefer: 'best' | 'last'): Located
   }
   const metaPath = join(dirname(weights), basename(weights).replace(/\.safetensors$/, '.json'));
   if (!existsSync(metaPath)) return { weights, meta: null, metaPath: null };
+  // A .json the user named must be a checkpoint; one that merely sits beside the weights may be
+  // anything (PyTorch exports often carry their own), so it is ignored unless it is ours.
+  if (!path.endsWith('.json') && !isCheckpointMetaFile(metaPath)) return { weights, meta: null, metaPath: null };
   return { weights, meta: readCheckpointMeta(metaPath), metaPath };
+}
+
+function isCheckpointMetaFile(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format === CHECKPOINT_FORMAT;
+  } catch {
+    return false;
+  }
 }
 
 export function readCheckpointMeta(path: string): CheckpointMeta {

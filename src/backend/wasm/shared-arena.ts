@@ -67,14 +67,17 @@ export class SharedArena {
     return this.buffers.has(view.buffer);
   }
 
-  /** A zeroed block of at least `bytes` bytes; returns its byte offset. Not watched by the finalizer. */
-  allocBytes(bytes: number): number {
+  /**
+   * A zeroed block of at least `bytes` bytes (`zero` false: a reused block keeps its old contents);
+   * returns its byte offset. Not watched by the finalizer.
+   */
+  allocBytes(bytes: number, zero = true): number {
     const size = sizeClassBytes(bytes);
     const list = this.freeLists.get(size);
     let offset: number;
     if (list !== undefined && list.length > 0) {
       offset = list.pop()!;
-      this.zero(offset, bytes);
+      if (zero) this.zero(offset, bytes);
     } else {
       offset = this.top;
       this.ensureCapacity(offset + size + GUARD);
@@ -99,15 +102,15 @@ export class SharedArena {
     list.push(offset);
   }
 
-  allocFloat32(length: number): Float32Array {
-    const offset = this.allocBytes(length * 4); // may grow the memory and renew this.current
+  allocFloat32(length: number, zero = true): Float32Array {
+    const offset = this.allocBytes(length * 4, zero); // may grow the memory and renew this.current
     const view = new Float32Array(this.current, offset, length);
     this.registry.register(view, view.byteOffset, view);
     return view;
   }
 
-  allocInt32(length: number): Int32Array {
-    const offset = this.allocBytes(length * 4); // may grow the memory and renew this.current
+  allocInt32(length: number, zero = true): Int32Array {
+    const offset = this.allocBytes(length * 4, zero); // may grow the memory and renew this.current
     const view = new Int32Array(this.current, offset, length);
     this.registry.register(view, view.byteOffset, view);
     return view;

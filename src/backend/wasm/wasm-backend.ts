@@ -78,6 +78,8 @@ class WasmKernels implements WasmBackend {
   private scratchBytes = 0;
   private partialsOffset = 0;
   private partialsBytes = 0;
+  /** Set by nextAllocOverwritten(): the next alloc may skip zeroing a reused block. */
+  private overwriteNext = false;
 
   constructor(
     private readonly kernels: KernelExports,
@@ -92,11 +94,19 @@ class WasmKernels implements WasmBackend {
   }
 
   alloc(size: number): Float32Array {
-    return this.arena.allocFloat32(size);
+    const zero = !this.overwriteNext;
+    this.overwriteNext = false;
+    return this.arena.allocFloat32(size, zero);
   }
 
   allocInt32(size: number): Int32Array {
-    return this.arena.allocInt32(size);
+    const zero = !this.overwriteNext;
+    this.overwriteNext = false;
+    return this.arena.allocInt32(size, zero);
+  }
+
+  nextAllocOverwritten(): void {
+    this.overwriteNext = true;
   }
 
   release(buffer: Float32Array | Int32Array): void {

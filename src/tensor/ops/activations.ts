@@ -1,17 +1,18 @@
 /** Pointwise activations and their derivatives. */
 import { Tensor } from '../tensor.js';
+import { allocKernelOutput } from './kernel-output.js';
 import { allocFloat32 } from '../memory-scope.js';
 import { getBackend } from '../../backend/current.js';
 
 export function relu(a: Tensor): Tensor {
   const backend = getBackend();
-  const out = new Tensor(allocFloat32(a.size), a.shape);
+  const out = new Tensor(allocKernelOutput(a.size), a.shape);
   backend.reluForward(a.data, out.data);
   return Tensor.record(out, {
     name: 'relu',
     inputs: [a],
     backward: (g) => {
-      const ga = allocFloat32(a.size);
+      const ga = allocKernelOutput(a.size);
       backend.reluBackward(g, out.data, ga);
       return [ga];
     },

@@ -3,6 +3,7 @@
  * updates the running stats in place with the unbiased variance; in eval it uses the running stats.
  */
 import { Tensor } from '../tensor.js';
+import { allocKernelOutput } from './kernel-output.js';
 import { allocFloat32 } from '../memory-scope.js';
 import { formatShape } from '../shape.js';
 import { getBackend } from '../../backend/current.js';
@@ -26,7 +27,7 @@ export function batchNorm(
     if (t && t.size !== s.c) throw new Error(`batchNorm: ${name} has ${t.size} values for ${s.c} channels`);
   }
   const backend = getBackend();
-  const out = new Tensor(allocFloat32(x.size), x.shape);
+  const out = new Tensor(allocKernelOutput(x.size), x.shape);
   const useBatchStats = options.training || runningMean === null || runningVar === null;
 
   if (!useBatchStats) {
@@ -57,7 +58,7 @@ export function batchNorm(
     name: 'batchNorm',
     inputs: [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])],
     backward: (dy) => {
-      const dx = allocFloat32(x.size);
+      const dx = allocKernelOutput(x.size);
       const dGamma = weight ? allocFloat32(s.c) : null;
       const dBeta = bias ? allocFloat32(s.c) : null;
       backend.batchNormBackward(dy, x.data, weight?.data ?? null, mean, invStd, dx, dGamma, dBeta, s);

@@ -1,5 +1,6 @@
 /** 2-d convolution (cross-correlation, as in PyTorch) with stride, padding, dilation, groups and bias. */
 import { Tensor } from '../tensor.js';
+import { allocKernelOutput } from './kernel-output.js';
 import { allocFloat32 } from '../memory-scope.js';
 import { formatShape } from '../shape.js';
 import { getBackend } from '../../backend/current.js';
@@ -26,7 +27,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     throw new Error(`conv2d: bias of shape ${formatShape(bias.shape)} does not match ${g.cOut} output channels`);
   }
   const backend = getBackend();
-  const out = new Tensor(allocFloat32(g.n * g.cOut * g.outH * g.outW), [g.n, g.cOut, g.outH, g.outW]);
+  const out = new Tensor(allocKernelOutput(g.n * g.cOut * g.outH * g.outW), [g.n, g.cOut, g.outH, g.outW]);
   backend.conv2dForward(x.data, weight.data, bias ? bias.data : null, out.data, g);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return Tensor.record(out, {
@@ -37,11 +38,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
       let dw: Float32Array | null = null;
       let db: Float32Array | null = null;
       if (x.requiresGrad) {
-        dx = allocFloat32(x.size);
+        dx = allocKernelOutput(x.size);
         backend.conv2dBackwardInput(dy, weight.data, dx, g);
       }
       if (weight.requiresGrad) {
-        dw = allocFloat32(weight.size);
+        dw = allocKernelOutput(weight.size);
         backend.conv2dBackwardWeight(x.data, dy, dw, g);
       }
       if (bias && bias.requiresGrad) {

@@ -4,6 +4,7 @@
  * split produces the same mask for the same seed.
  */
 import { Tensor } from '../tensor.js';
+import { allocKernelOutput } from './kernel-output.js';
 import { allocFloat32 } from '../memory-scope.js';
 import { getBackend } from '../../backend/current.js';
 import { getDropoutRng } from '../random.js';
@@ -16,12 +17,13 @@ function checkP(p: number, op: string): void {
 function dropoutImpl(x: Tensor, p: number, training: boolean, channelSize: number, name: string): Tensor {
   checkP(p, name);
   if (!training || p === 0) return x;
-  const out = new Tensor(allocFloat32(x.size), x.shape);
   if (p === 1) {
+    const out = new Tensor(allocFloat32(x.size), x.shape);
     // Everything dropped: the output is zero and so is every gradient.
     return Tensor.record(out, { name, inputs: [x], backward: () => [allocFloat32(x.size)] });
   }
-  const mask = allocFloat32(x.size);
+  const out = new Tensor(allocKernelOutput(x.size), x.shape);
+  const mask = allocKernelOutput(x.size);
   const seed = getDropoutRng().nextU32();
   const backend = getBackend();
   backend.dropoutForward(x.data, out.data, mask, p, seed, channelSize);
@@ -29,7 +31,7 @@ function dropoutImpl(x: Tensor, p: number, training: boolean, channelSize: numbe
     name,
     inputs: [x],
     backward: (g) => {
-      const gx = allocFloat32(x.size);
+      const gx = allocKernelOutput(x.size);
       backend.multiply(g, mask, gx);
       return [gx];
     },

@@ -1,6 +1,7 @@
 /** max_pool2d, avg_pool2d and adaptive_avg_pool2d over NCHW tensors. */
 import { Tensor } from '../tensor.js';
-import { allocFloat32, allocInt32 } from '../memory-scope.js';
+import { allocFloat32 } from '../memory-scope.js';
+import { allocKernelOutput, allocKernelOutputInt32 } from './kernel-output.js';
 import { formatShape } from '../shape.js';
 import { getBackend } from '../../backend/current.js';
 import { pool2dGeometry } from '../../backend/geometry.js';
@@ -22,14 +23,14 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const g = pool2dGeometry(x.shape, k, pair(options.stride ?? k), pair(options.padding ?? 0));
   const backend = getBackend();
   const size = g.n * g.c * g.outH * g.outW;
-  const out = new Tensor(allocFloat32(size), [g.n, g.c, g.outH, g.outW]);
-  const indices = allocInt32(size);
+  const out = new Tensor(allocKernelOutput(size), [g.n, g.c, g.outH, g.outW]);
+  const indices = allocKernelOutputInt32(size);
   backend.maxPool2dForward(x.data, out.data, indices, g);
   return Tensor.record(out, {
     name: 'maxPool2d',
     inputs: [x],
     backward: (dy) => {
-      const dx = allocFloat32(x.size);
+      const dx = allocKernelOutput(x.size);
       backend.maxPool2dBackward(dy, indices, dx, g);
       return [dx];
     },
@@ -46,13 +47,13 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: AvgPool2dOptions
   const g = pool2dGeometry(x.shape, k, pair(options.stride ?? k), pair(options.padding ?? 0));
   const countIncludePad = options.countIncludePad ?? true;
   const backend = getBackend();
-  const out = new Tensor(allocFloat32(g.n * g.c * g.outH * g.outW), [g.n, g.c, g.outH, g.outW]);
+  const out = new Tensor(allocKernelOutput(g.n * g.c * g.outH * g.outW), [g.n, g.c, g.outH, g.outW]);
   backend.avgPool2dForward(x.data, out.data, g, countIncludePad);
   return Tensor.record(out, {
     name: 'avgPool2d',
     inputs: [x],
     backward: (dy) => {
-      const dx = allocFloat32(x.size);
+      const dx = allocKernelOutput(x.size);
       backend.avgPool2dBackward(dy, dx, g, countIncludePad);
       return [dx];
     },

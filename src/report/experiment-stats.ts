@@ -1,0 +1,229 @@
+/**
+ * The numbers a report states about an experiment, all computed from the per-epoch histories of its
+ * seed runs, and the checks of the project's two goals. Pure functions: the README, the frontier
+ * plot and the tests read the same values.
+ *
+ * Accuracies are percentages (99.4, not 0.994), as in EpochMetrics.
+ */
+import type { ExperimentResult, SeedRun } from './experiment-result.js';
+import { MnistLabError } from '../util/errors.js';
+import { formatThousands } from '../util/python-format.js';
+import { percent } from './markdown.js';
+
+/** The accuracy every goal asks for, in percent. */
+export const TARGET_ACCURACY = 99.4;
+/** How many final epochs the "stable accuracy" statistics look at. */
+export const LAST_EPOCHS = 5;
+
+// A value printed as 99.40% must count as reaching 99.40%, whatever the last bit of the division was.
+const EPSILON = 1e-9;
+
+export function reachesTarget(accuracy: number, target = TARGET_ACCURACY): boolean {
+  return accuracy >= target - EPSILON;
+}
+
+export interface SeedStats {
+  seed: number;
+  epochs: number;
+  bestTrainAccuracy: number;
+  bestTestAccuracy: number;
+  /** Test accuracy of the experiment's last `window` epochs, in epoch order. */
+  lastTestAccuracies: number[];
+  lastMin: number;
+  lastMean: number;
+  /** Epochs (over the whole run) whose test accuracy reached the target. */
+  epochsAtTarget: number;
+  meanEpochSeconds: number;
+}
+
+export interface ExperimentStats {
+  name: string;
+  parameters: number;
+  seedCount: number;
+  /** Epochs per run: the fewest and the most over the seeds (equal unless a run was cut short). */
+  minEpochs: number;
+  maxEpochs: number;
+  /** The number of final epochs the last-epoch statistics use: LAST_EPOCHS, or fewer when a run is shorter. */
+  window: number;
+  /** True when `window` < LAST_EPOCHS, which the report says. */
+  shortWindow: boolean;
+  /** Maxima over every epoch of every seed. */
+  bestTrainAccuracy: number;
+  bestTestAccuracy: number;
+  /** The lowest test accuracy in the window, over all seeds. */
+  lastMin: number;
+  /** The mean over seeds of each seed's window mean. */
+  lastMean: number;
+  /** Sample standard deviation (n − 1) over seeds of the window means; null with one seed. */
+  lastMeanStd: number | null;
+  /** The lowest and highest seed window mean (the frontier plot's error bar). */
+  lastMeanLow: number;
+  lastMeanHigh: number;
+  /** Epochs at ≥ TARGET_ACCURACY per seed: fewest, most, mean. */
+  epochsAtTarget: { min: number; max: number; mean: number };
+  /** Mean wall seconds per epoch over every epoch of every seed. */
+  meanEpochSeconds: number;
+  perSeed: SeedStats[];
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function sampleStd(values: readonly number[]): number | null {
+  if (values.length < 2) return null;
+  const m = mean(values);
+  return Math.sqrt(values.reduce((acc, v) => acc + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+function runsWithHistory(result: ExperimentResult): SeedRun[] {
+  if (result.seeds.length === 0) {
+    throw new MnistLabError(`experiment ${result.name}: its result has no seed runs; rerun the experiment`);
+  }
+  const empty = result.seeds.find((run) => run.history.length === 0);
+  if (empty !== undefined) {
+    throw new MnistLabError(`experiment ${result.name}: seed ${empty.seed} has no finished epoch; rerun that seed or drop it from the result`);
+  }
+  return result.seeds;
+}
+
+export function experimentStats(result: ExperimentResult): ExperimentStats {
+  const runs = runsWithHistory(result);
+  const minEpochs = Math.min(...runs.map((r) => r.history.length));
+  const maxEpochs = Math.max(...runs.map((r) => r.history.length));
+  const window = Math.min(LAST_EPOCHS, minEpochs);
+  const perSeed = runs.map((run): SeedStats => {
+    const h = run.history;
+    const last = h.slice(-window).map((m) => m.testAccuracy);
+    return {
+      seed: run.seed,
+      epochs: h.length,
+      bestTrainAccuracy: Math.max(...h.map((m) => m.trainAccuracy)),
+      bestTestAccuracy: Math.max(...h.map((m) => m.testAccuracy)),
+      lastTestAccuracies: last,
+      lastMin: Math.min(...last),
+      lastMean: mean(last),
+      epochsAtTarget: h.filter((m) => reachesTarget(m.testAccuracy)).length,
+      meanEpochSeconds: mean(h.map((m) => m.epochSeconds)),
+    };
+  });
+  const seedMeans = perSeed.map((s) => s.lastMean);
+  const atTarget = perSeed.map((s) => s.epochsAtTarget);
+  const allEpochSeconds = runs.flatMap((r) => r.history.map((m) => m.epochSeconds));
+  return {
+    name: result.name,
+    parameters: result.parameters,
+    seedCount: runs.length,
+    minEpochs,
+    maxEpochs,
+    window,
+    shortWindow: window < LAST_EPOCHS,
+    bestTrainAccuracy: Math.max(...perSeed.map((s) => s.bestTrainAccuracy)),
+    bestTestAccuracy: Math.max(...perSeed.map((s) => s.bestTestAccuracy)),
+    lastMin: Math.min(...perSeed.map((s) => s.lastMin)),
+    lastMean: mean(seedMeans),
+    lastMeanStd: sampleStd(seedMeans),
+    lastMeanLow: Math.min(...seedMeans),
+    lastMeanHigh: Math.max(...seedMeans),
+    epochsAtTarget: { min: Math.min(...atTarget), max: Math.max(...atTarget), mean: mean(atTarget) },
+    meanEpochSeconds: mean(allEpochSeconds),
+    perSeed,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Goals
+// ---------------------------------------------------------------------------------------------
+
+export interface Goal {
+  id: string;
+  /** One line for the README. */
+  statement: string;
+  maxParameters: number;
+  maxEpochs: number;
+  /** Every one of the last `lastEpochs` epochs must reach TARGET_ACCURACY, for every seed. */
+  lastEpochs: number;
+  /** The fewest seeds the goal accepts. */
+  minSeeds: number;
+  /** The mean over seeds and those epochs must reach this too (null: no mean condition). */
+  minMean: number | null;
+}
+
+export const GOALS: readonly Goal[] = [
+  {
+    id: 'a',
+    statement: '≤ 8,000 parameters, ≤ 15 epochs, ≥ 99.40% test accuracy on every one of the last 5 epochs for 5 of 5 seeds, mean of those ≥ 99.50%',
+    maxParameters: 8000,
+    maxEpochs: 15,
+    lastEpochs: 5,
+    minSeeds: 5,
+    minMean: 99.5,
+  },
+  {
+    id: 'b',
+    statement: '≤ 5,000 parameters, ≤ 15 epochs, ≥ 99.40% test accuracy on each of the last 3 epochs (for every seed run)',
+    maxParameters: 5000,
+    maxEpochs: 15,
+    lastEpochs: 3,
+    minSeeds: 1,
+    minMean: null,
+  },
+];
+
+export interface GoalCheck {
+  goal: string;
+  experiment: string;
+  met: boolean;
+  /** The numbers behind the verdict, one line. */
+  detail: string;
+}
+
+/** Whether `goal` applies at all: only experiments within its parameter budget are checked. */
+export function qualifiesBySize(goal: Goal, result: ExperimentResult): boolean {
+  return result.parameters <= goal.maxParameters;
+}
+
+/** Checks one goal for one experiment (callers filter with qualifiesBySize first; a larger model simply fails). */
+export function checkGoal(goal: Goal, result: ExperimentResult): GoalCheck {
+  const runs = runsWithHistory(result);
+  const verdict = (met: boolean, detail: string): GoalCheck => ({ goal: goal.id, experiment: result.name, met, detail });
+  const problems: string[] = [];
+  if (result.parameters > goal.maxParameters) {
+    problems.push(`${formatThousands(result.parameters)} parameters > ${formatThousands(goal.maxParameters)}`);
+  }
+  const longest = Math.max(...runs.map((r) => r.history.length));
+  const shortest = Math.min(...runs.map((r) => r.history.length));
+  if (longest > goal.maxEpochs) problems.push(`trained ${longest} epochs > ${goal.maxEpochs}`);
+  if (shortest < goal.lastEpochs) {
+    return verdict(false, [...problems, `only ${shortest} epochs, the goal looks at the last ${goal.lastEpochs}`].join('; '));
+  }
+  if (runs.length < goal.minSeeds) problems.push(`${runs.length} seed${runs.length === 1 ? '' : 's'}, the goal needs ${goal.minSeeds}`);
+
+  let lowest = { accuracy: Infinity, seed: 0, epoch: 0 };
+  let passingSeeds = 0;
+  const all: number[] = [];
+  for (const run of runs) {
+    const last = run.history.slice(-goal.lastEpochs);
+    if (last.every((m) => reachesTarget(m.testAccuracy))) passingSeeds++;
+    for (const m of last) {
+      all.push(m.testAccuracy);
+      if (m.testAccuracy < lowest.accuracy) lowest = { accuracy: m.testAccuracy, seed: run.seed, epoch: m.epoch };
+    }
+  }
+  const overallMean = mean(all);
+  const parts = [
+    `${passingSeeds}/${runs.length} seeds ≥ ${percent(TARGET_ACCURACY)} on each of the last ${goal.lastEpochs} epochs` +
+      ` (lowest ${percent(lowest.accuracy)}: seed ${lowest.seed}, epoch ${lowest.epoch})`,
+  ];
+  if (passingSeeds < runs.length) problems.push(`${runs.length - passingSeeds} seed${runs.length - passingSeeds === 1 ? '' : 's'} below ${percent(TARGET_ACCURACY)}`);
+  if (goal.minMean !== null) {
+    const ok = reachesTarget(overallMean, goal.minMean);
+    parts.push(`mean ${percent(overallMean)} ${ok ? '≥' : '<'} ${percent(goal.minMean)}`);
+    if (!ok) problems.push('mean too low');
+  } else {
+    parts.push(`mean ${percent(overallMean)}`);
+  }
+  parts.push(`${formatThousands(result.parameters)} parameters, ${longest} epochs`);
+  const met = problems.length === 0;
+  return verdict(met, met ? parts.join('; ') : `${parts.join('; ')}; fails on: ${problems.join(', ')}`);
+}

@@ -1,0 +1,199 @@
+/**
+ * The report's charts as Vega-Lite specs: training curves per experiment and the parameters-vs-
+ * accuracy frontier across experiments. Only the data and the encodings are chosen here; vega-lite
+ * and vega do the layout (render-chart.ts).
+ */
+import type { ExperimentResult } from './experiment-result.js';
+import { type ExperimentStats, LAST_EPOCHS, TARGET_ACCURACY } from './experiment-stats.js';
+import { CHART_FONT, type TopLevelSpec } from './render-chart.js';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+const PANEL = { width: 300, height: 220 };
+const TARGET_COLOR = '#d62728';
+const SPLIT_ORDER = ['train', 'validation', 'test'];
+
+const CONFIG = {
+  font: CHART_FONT,
+  background: 'white',
+  title: { fontSize: 14, anchor: 'start' as const },
+} as const;
+
+interface CurveRow {
+  seed: string;
+  epoch: number;
+  split: string;
+  loss: number;
+  accuracy: number;
+}
+
+function curveRows(result: ExperimentResult): CurveRow[] {
+  const rows: CurveRow[] = [];
+  for (const run of result.seeds) {
+    const seed = `seed ${run.seed}`;
+    for (const m of run.history) {
+      rows.push({ seed, epoch: m.epoch, split: 'train', loss: m.trainLoss, accuracy: m.trainAccuracy });
+      if (m.valLoss !== null && m.valAccuracy !== null) {
+        rows.push({ seed, epoch: m.epoch, split: 'validation', loss: m.valLoss, accuracy: m.valAccuracy });
+      }
+      rows.push({ seed, epoch: m.epoch, split: 'test', loss: m.testLoss, accuracy: m.testAccuracy });
+    }
+  }
+  return rows;
+}
+
+/** A horizontal dashed rule at the target accuracy, labelled, on its own one-row data set. */
+function targetRuleLayers(): object[] {
+  const data = { values: [{ target: TARGET_ACCURACY, label: `${TARGET_ACCURACY}%` }] };
+  return [
+    {
+      data,
+      mark: { type: 'rule', color: TARGET_COLOR, strokeDash: [6, 4] },
+      encoding: { y: { field: 'target', type: 'quantitative' } },
+    },
+    {
+      data,
+      mark: { type: 'text', color: TARGET_COLOR, align: 'left', baseline: 'bottom', dx: 2, dy: -2, x: 0 },
+      encoding: { y: { field: 'target', type: 'quantitative' }, text: { field: 'label' } },
+    },
+  ];
+}
+
+/**
+ * The lower edge of the zoomed test-accuracy panel: 98.5%, or lower (in half-percent steps) when the
+ * last epochs themselves are lower, so the part that decides the goals is always in view.
+ */
+export function zoomedAccuracyFloor(result: ExperimentResult): number {
+  const last = result.seeds.flatMap((r) => r.history.slice(-LAST_EPOCHS).map((m) => m.testAccuracy));
+  const lowest = last.length > 0 ? Math.min(...last) : 100;
+  return Math.min(98.5, Math.floor(lowest * 2) / 2);
+}
+
+/**
+ * Three panels: loss, accuracy (train, validation when there is one, test) and the test accuracy
+ * zoomed in around the target. One line per seed and split: colour is the seed, the dash the split.
+ */
+export function curvesSpec(result: ExperimentResult): TopLevelSpec {
+  const rows = curveRows(result);
+  const positiveLoss = rows.every((r) => r.loss > 0);
+  const splits = SPLIT_ORDER.filter((s) => rows.some((r) => r.split === s));
+  const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } };
+  const color = { field: 'seed', type: 'nominal', title: 'seed' };
+  const strokeDash = { field: 'split', type: 'nominal', title: 'split', sort: splits, scale: { domain: splits } };
+  const floor = zoomedAccuracyFloor(result);
+  const spec = {
+    $schema: SCHEMA,
+    title: { text: `${result.name}: ${result.title}`, subtitle: `${result.model}, ${result.parameters.toLocaleString('en-US')} parameters` },
+    data: { values: rows },
+    resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
+    hconcat: [
+      {
+        ...PANEL,
+        title: 'Loss',
+        mark: { type: 'line', point: { size: 12 } },
+        encoding: {
+          x,
+          y: { field: 'loss', type: 'quantitative', title: positiveLoss ? 'loss (log scale)' : 'loss', scale: positiveLoss ? { type: 'log' } : {} },
+          color,
+          strokeDash,
+        },
+      },
+      {
+        ...PANEL,
+        title: 'Accuracy',
+        layer: [
+          {
+            mark: { type: 'line', point: { size: 12 } },
+            encoding: { x, y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } }, color, strokeDash },
+          },
+          ...targetRuleLayers(),
+        ],
+      },
+      {
+        ...PANEL,
+        title: `Test accuracy from ${floor}%`,
+        transform: [{ filter: "datum.split === 'test'" }],
+        layer: [
+          {
+            mark: { type: 'line', point: { size: 12 }, clip: true },
+            encoding: {
+              x,
+              y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { domain: [floor, 100] } },
+              color,
+              strokeDash,
+            },
+          },
+          ...targetRuleLayers(),
+        ],
+      },
+    ],
+    config: CONFIG,
+  };
+  return spec as TopLevelSpec;
+}
+
+interface FrontierRow {
+  name: string;
+  parameters: number;
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/** Parameter budgets of the goals, drawn as vertical guides. */
+const BUDGETS = [
+  { parameters: 5000, label: '5k' },
+  { parameters: 8000, label: '8k' },
+];
+
+/**
+ * Parameters (log scale) against the mean test accuracy over the last epochs (mean over seeds),
+ * error bars from the lowest to the highest seed mean, each point labelled with its experiment.
+ */
+export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
+  const rows: FrontierRow[] = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMean, low: s.lastMeanLow, high: s.lastMeanHigh }));
+  const windows = new Set(stats.map((s) => s.window));
+  const windowText = windows.size === 1 ? `last ${[...windows][0]} epochs` : `last ≤ ${LAST_EPOCHS} epochs`;
+  const x = { field: 'parameters', type: 'quantitative', title: 'parameters (log scale)', scale: { type: 'log' } };
+  const budgets = { values: BUDGETS };
+  const spec = {
+    $schema: SCHEMA,
+    title: { text: 'Parameters vs test accuracy', subtitle: `mean over seeds of the ${windowText}; bars: lowest to highest seed` },
+    width: 520,
+    height: 320,
+    layer: [
+      {
+        data: budgets,
+        mark: { type: 'rule', color: '#999999', strokeDash: [2, 3] },
+        encoding: { x: { field: 'parameters', type: 'quantitative' } },
+      },
+      {
+        data: budgets,
+        mark: { type: 'text', color: '#777777', align: 'left', baseline: 'top', dx: 3, y: 2 },
+        encoding: { x: { field: 'parameters', type: 'quantitative' }, text: { field: 'label' } },
+      },
+      ...targetRuleLayers(),
+      {
+        data: { values: rows },
+        layer: [
+          {
+            mark: { type: 'rule', strokeWidth: 1.5 },
+            encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
+          },
+          {
+            mark: { type: 'point', filled: true, size: 60 },
+            encoding: {
+              x,
+              y: { field: 'mean', type: 'quantitative', title: `test accuracy, ${windowText} (%)`, scale: { zero: false } },
+            },
+          },
+          {
+            mark: { type: 'text', align: 'left', baseline: 'middle', dx: 7, fontSize: 11 },
+            encoding: { x, y: { field: 'mean', type: 'quantitative' }, text: { field: 'name' } },
+          },
+        ],
+      },
+    ],
+    config: CONFIG,
+  };
+  return spec as TopLevelSpec;
+}

@@ -1,7 +1,7 @@
 /**
  * A PNG grid of misclassified test digits. Each cell is the 28x28 digit scaled up (white on black,
  * as MNIST stores it) with its label drawn underneath in a built-in pixel font: "true → predicted"
- * (the prediction in red) and the test image's index in gray. The pixel font needs no system font,
+ * (the prediction in red) and the test image's index in gray (no '#': a 3x5 '#' reads as 'H'). The pixel font needs no system font,
  * so the grid looks the same on every machine.
  */
 import { PNG } from 'pngjs';
@@ -36,7 +36,7 @@ export function misclassifiedDigits(
   return out;
 }
 
-// 3x5 digits and a 5x5 arrow; '#' is ink.
+// 3x5 digits and a 5x5 arrow ('>' draws →); '#' is ink.
 const GLYPHS: Record<string, readonly string[]> = {
   '0': ['###', '#.#', '#.#', '#.#', '###'],
   '1': ['.#.', '##.', '.#.', '.#.', '###'],
@@ -48,7 +48,6 @@ const GLYPHS: Record<string, readonly string[]> = {
   '7': ['###', '..#', '..#', '.#.', '.#.'],
   '8': ['###', '#.#', '###', '#.#', '###'],
   '9': ['###', '#.#', '###', '..#', '###'],
-  '#': ['#.#', '###', '#.#', '###', '#.#'],
   '>': ['..#..', '...#.', '#####', '...#.', '..#..'],
 };
 const GLYPH_HEIGHT = 5;
@@ -165,7 +164,7 @@ export function digitGridPng(
       { text: String(d.prediction), color: WRONG },
     ];
     canvas.text(label, left + Math.floor((cellWidth - runWidth(label, labelScale)) / 2), top + labelTop, labelScale);
-    const index: Run[] = [{ text: `#${d.sourceIndex}`, color: MUTED }];
+    const index: Run[] = [{ text: String(d.sourceIndex), color: MUTED }];
     canvas.text(index, left + Math.floor((cellWidth - runWidth(index, indexScale)) / 2), top + indexTop, indexScale);
   });
   return PNG.sync.write(canvas.png);

@@ -247,7 +247,7 @@ function environmentSection(results: readonly ExperimentResult[]): string {
   ]);
   const font = fontStatus();
   const fontLine = font.available
-    ? `Charts are SVG; the PNG copies are rasterised by resvg with the system fonts (e.g. ${font.example}).`
+    ? 'Charts are SVG; the PNG copies are rasterised by resvg with the system fonts.'
     : 'Charts are SVG; this machine has no font files, so the PNG copies show the marks without their text (install any TrueType font, e.g. `apt-get install fonts-dejavu-core`, and rerun). The SVGs are complete.';
   return [
     '## Environment',
@@ -289,7 +289,7 @@ function bestModelSection(best: BestModelPredictions, test: TestImages, limit: n
   } else {
     lines.push(
       `${digits.length === wrong ? `All ${wrong}` : `The first ${digits.length} of ${wrong}`} misclassified test images, in test-set order. ` +
-        'Under each digit: true > predicted (red), and its index in the t10k file.',
+        'Under each digit: true → predicted (red), and its index in the t10k file (gray).',
       '',
       `![misclassified digits](${IMG_DIR}/misclassified.png)`,
       '',

@@ -195,7 +195,8 @@ export function checkGoal(goal: Goal, result: ExperimentResult): GoalCheck {
   const shortest = Math.min(...runs.map((r) => r.history.length));
   if (longest > goal.maxEpochs) problems.push(`trained ${longest} epochs > ${goal.maxEpochs}`);
   if (shortest < goal.lastEpochs) {
-    return verdict(false, [...problems, `only ${shortest} epochs, the goal looks at the last ${goal.lastEpochs}`].join('; '));
+    const reasons = [...problems, `only ${shortest} epoch${shortest === 1 ? '' : 's'}, the goal looks at the last ${goal.lastEpochs}`];
+    return verdict(false, `Short of the goal: ${reasons.join('; ')}`);
   }
   if (runs.length < goal.minSeeds) problems.push(`${runs.length} seed${runs.length === 1 ? '' : 's'}, the goal needs ${goal.minSeeds}`);
 
@@ -225,5 +226,5 @@ export function checkGoal(goal: Goal, result: ExperimentResult): GoalCheck {
   }
   parts.push(`${formatThousands(result.parameters)} parameters, ${longest} epochs`);
   const met = problems.length === 0;
-  return verdict(met, met ? parts.join('; ') : `${parts.join('; ')}; fails on: ${problems.join(', ')}`);
+  return verdict(met, met ? parts.join('; ') : `${parts.join('; ')}. Short of the goal: ${problems.join('; ')}`);
 }

@@ -78,7 +78,8 @@ export function curvesSpec(result: ExperimentResult): TopLevelSpec {
   const splits = SPLIT_ORDER.filter((s) => rows.some((r) => r.split === s));
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } };
   const color = { field: 'seed', type: 'nominal', title: 'seed' };
-  const strokeDash = { field: 'split', type: 'nominal', title: 'split', sort: splits, scale: { domain: splits } };
+  // The lines carry point markers, which would make the legend draw circles; a stroke shows the dash.
+  const strokeDash = { field: 'split', type: 'nominal', title: 'split', sort: splits, scale: { domain: splits }, legend: { symbolType: 'stroke', symbolSize: 300, symbolStrokeWidth: 2 } };
   const floor = zoomedAccuracyFloor(result);
   const spec = {
     $schema: SCHEMA,

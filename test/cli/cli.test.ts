@@ -4,7 +4,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,5 +132,24 @@ describe('mnist-lab CLI: train', () => {
     assert.deepEqual(readdirSync(out).filter((f) => f.includes('.tmp-')), [], 'no temp files left');
     assertUserError(run('train', '--resume', out), /already finished its 1 epochs/);
     assertUserError(run('train', '--out', out, '--limit-train', '1000'), /already holds a run/);
+  });
+
+  it('Ctrl-C stops at a batch boundary, leaves a resumable checkpoint, and --resume finishes the run', async () => {
+    const out = join(dir, 'interrupted');
+    const child = spawn(process.execPath, [cli, 'train', '--epochs', '2', '--limit-train', '3000', '--limit-test', '200', '--out', out, '--threads', '1'], { cwd: repoRoot });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('EPOCH: 1/2') && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0);
+    assert.match(stdout, /Interrupted during epoch 1 at batch \d+\/\d+/);
+    assert.match(stdout, /Resume with: mnist-lab train --resume /);
+    assert.ok(existsSync(join(out, 'last.json')), 'a resumable checkpoint exists');
+    const resumed = run('train', '--resume', out, '--threads', '1', '--limit-train', '3000', '--limit-test', '200');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /Resuming mnist8k-m3 after epoch 0/);
+    assert.match(resumed.stdout, /EPOCH: 2\/2/);
   });
 });

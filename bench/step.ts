@@ -35,7 +35,11 @@ for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37) * 1.5;
 const labels = new Int32Array(batch).map((_, i) => i % 10);
 model.train();
 const times: number[] = [];
+// CPU time of the process per step: with --threads 1 it is the step's compute time even when the
+// (shared) machine preempts us, which makes A/B comparisons on a loaded machine possible.
+const cpuTimes: number[] = [];
 for (let s = 0; s < steps + 5; s++) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   scope(() => {
     const out = model.call(new Tensor(x, [batch, 1, 28, 28], false, false));
@@ -45,7 +49,11 @@ for (let s = 0; s < steps + 5; s++) {
     loss.backward();
     opt.step();
   });
-  if (s >= 5) times.push(performance.now() - t0);
+  if (s >= 5) {
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
+  }
 }
 const tStep = median(times);
 const xi = backend.alloc(1000 * 784);
@@ -58,6 +66,6 @@ for (let s = 0; s < inferReps + 2; s++) {
   if (s >= 2) it.push(performance.now() - t0);
 }
 const tInf = median(it);
-console.log(`threads ${threads}: train step ${tStep.toFixed(2)} ms (${Math.round((batch * 1000) / tStep)} img/s, min ${Math.min(...times).toFixed(2)}), ` +
+console.log(`threads ${threads}: train step ${tStep.toFixed(2)} ms (${Math.round((batch * 1000) / tStep)} img/s, min ${Math.min(...times).toFixed(2)}, cpu ${median(cpuTimes).toFixed(2)}), ` +
   `infer ${tInf.toFixed(2)} ms (${Math.round(1e6 / tInf)} img/s)`);
 backend.dispose();

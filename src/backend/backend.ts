@@ -69,6 +69,25 @@ export interface Backend {
     dx: Float32Array, dGamma: Float32Array | null, dBeta: Float32Array | null, s: BatchNormShape,
   ): void;
 
+  /**
+   * Training-mode batch norm, then ReLU, then inverted dropout, in one pass (the model's
+   * conv → BN → ReLU → Dropout block): equal to batchNormTrainForward, reluForward and
+   * dropoutForward(channelSize 1) in a row, p = 0 meaning no dropout. The mask is not stored:
+   * out > 0 exactly where both ReLU and dropout pass the gradient, which is all the backward needs.
+   */
+  batchNormReluDropoutForward(
+    x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array,
+    mean: Float32Array, variance: Float32Array, invStd: Float32Array, s: BatchNormShape, eps: number, p: number, seed: number,
+  ): void;
+  /**
+   * Gradients of batchNormReluDropoutForward, given its input x and output `out`: equal to
+   * multiply by the dropout mask (1/(1-p) as float32, or 0), reluBackward, then batchNormBackward.
+   */
+  batchNormReluDropoutBackward(
+    dy: Float32Array, x: Float32Array, out: Float32Array, gamma: Float32Array | null, mean: Float32Array, invStd: Float32Array,
+    dx: Float32Array, dGamma: Float32Array | null, dBeta: Float32Array | null, s: BatchNormShape, p: number,
+  ): void;
+
   /** Max pooling; `indices` records the flat h*w position of each winner within its plane. */
   maxPool2dForward(x: Float32Array, out: Float32Array, indices: Int32Array, g: Pool2dGeometry): void;
   maxPool2dBackward(dy: Float32Array, indices: Int32Array, dx: Float32Array, g: Pool2dGeometry): void;

@@ -105,8 +105,8 @@ function comparisonSection(stats: readonly ExperimentStats[]): string {
     percent(s.bestTrainAccuracy),
     percent(s.bestTestAccuracy),
     percent(s.lastMin),
-    percent(s.lastMean),
-    s.lastMeanStd === null ? '–' : s.lastMeanStd.toFixed(3),
+    percent(s.lastMeanAccuracy.mean),
+    s.lastMeanAccuracy.std === null ? '–' : s.lastMeanAccuracy.std.toFixed(3),
     String(s.seedCount),
     range(s.epochsAtTarget.min, s.epochsAtTarget.max),
     epochsText(s),
@@ -183,7 +183,7 @@ function experimentSection(result: ExperimentResult, s: ExperimentStats): string
     seedRows,
     ['r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'r'],
   );
-  const std = s.lastMeanStd === null ? '' : ` ± ${s.lastMeanStd.toFixed(3)}`;
+  const std = s.lastMeanAccuracy.std === null ? '' : ` ± ${s.lastMeanAccuracy.std.toFixed(3)}`;
   const first = result.seeds[0]!;
   const log = first.log.length === 0 ? '(no log lines were recorded)' : first.log.join('\n');
   return [
@@ -198,7 +198,7 @@ function experimentSection(result: ExperimentResult, s: ExperimentStats): string
     `- Parameters: ${formatThousands(result.parameters)}`,
     `- Best train accuracy: ${percent(s.bestTrainAccuracy)}`,
     `- Best test accuracy: ${percent(s.bestTestAccuracy)}`,
-    `- Test accuracy over the ${windowLabel(s)} epochs${s.shortWindow ? ` (the runs are shorter than ${LAST_EPOCHS} epochs)` : ''}: min ${percent(s.lastMin)}, mean ${percent(s.lastMean)}${std} over ${s.seedCount} seed${s.seedCount === 1 ? '' : 's'}`,
+    `- Test accuracy over the ${windowLabel(s)} epochs${s.shortWindow ? ` (the runs are shorter than ${LAST_EPOCHS} epochs)` : ''}: min ${percent(s.lastMin)}, mean ${percent(s.lastMeanAccuracy.mean)}${std} over ${s.seedCount} seed${s.seedCount === 1 ? '' : 's'}`,
     `- Epochs at ≥ ${TARGET_ACCURACY}%: ${range(s.epochsAtTarget.min, s.epochsAtTarget.max)} of ${epochsText(s)}`,
     '',
     seedTable,
@@ -271,7 +271,8 @@ function bestModelSection(best: BestModelPredictions, test: TestImages, limit: n
   const lines = [
     `## Best model: \`${best.experiment}\`, seed ${best.seed}`,
     '',
-    `Test accuracy from its predictions: ${correct}/${total} (${percent((100 * correct) / total)}); ${wrong} misclassified.`,
+    `Test accuracy from its predictions: ${correct}/${total} (${percent((100 * correct) / total)}); ${wrong} misclassified` +
+      (total < test.n ? ` (predictions cover the first ${total} of the ${test.n} test images).` : '.'),
     '',
     '### Confusion matrix',
     '',
@@ -304,9 +305,11 @@ function checkPredictions(best: BestModelPredictions, test: TestImages): void {
   if (best.predictions.length !== best.labels.length) {
     throw new MnistLabError(`${where}: ${best.predictions.length} predictions for ${best.labels.length} labels; rerun the evaluation`);
   }
-  if (best.labels.length !== test.n) {
-    throw new MnistLabError(`${where}: ${best.labels.length} labels but the test set has ${test.n} images; pass the test set the model was evaluated on`);
+  // Fewer predictions than test images is a run on the first N images (--limit-test); more is a mismatch.
+  if (best.labels.length > test.n) {
+    throw new MnistLabError(`${where}: ${best.labels.length} labels but the test set has only ${test.n} images; pass the test set the model was evaluated on`);
   }
+  if (best.labels.length === 0) throw new MnistLabError(`${where}: there are no predictions; rerun the evaluation`);
   const mismatch = best.labels.findIndex((l, i) => l !== test.labels[i]);
   if (mismatch >= 0) {
     throw new MnistLabError(`${where}: label ${mismatch} is ${best.labels[mismatch]} but the test set says ${test.labels[mismatch]}; pass the test set the model was evaluated on`);

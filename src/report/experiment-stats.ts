@@ -52,13 +52,16 @@ export interface ExperimentStats {
   bestTestAccuracy: number;
   /** The lowest test accuracy in the window, over all seeds. */
   lastMin: number;
-  /** The mean over seeds of each seed's window mean. */
-  lastMean: number;
-  /** Sample standard deviation (n − 1) over seeds of the window means; null with one seed. */
-  lastMeanStd: number | null;
-  /** The lowest and highest seed window mean (the frontier plot's error bar). */
-  lastMeanLow: number;
-  lastMeanHigh: number;
+  /** Each seed's mean test accuracy over the window, summarised over seeds. */
+  lastMeanAccuracy: {
+    /** The mean over seeds. */
+    mean: number;
+    /** Sample standard deviation (n − 1) over seeds; null with one seed. */
+    std: number | null;
+    /** The lowest and highest seed (the frontier plot's error bar). */
+    low: number;
+    high: number;
+  };
   /** Epochs at ≥ TARGET_ACCURACY per seed: fewest, most, mean. */
   epochsAtTarget: { min: number; max: number; mean: number };
   /** Mean wall seconds per epoch over every epoch of every seed. */
@@ -121,10 +124,7 @@ export function experimentStats(result: ExperimentResult): ExperimentStats {
     bestTrainAccuracy: Math.max(...perSeed.map((s) => s.bestTrainAccuracy)),
     bestTestAccuracy: Math.max(...perSeed.map((s) => s.bestTestAccuracy)),
     lastMin: Math.min(...perSeed.map((s) => s.lastMin)),
-    lastMean: mean(seedMeans),
-    lastMeanStd: sampleStd(seedMeans),
-    lastMeanLow: Math.min(...seedMeans),
-    lastMeanHigh: Math.max(...seedMeans),
+    lastMeanAccuracy: { mean: mean(seedMeans), std: sampleStd(seedMeans), low: Math.min(...seedMeans), high: Math.max(...seedMeans) },
     epochsAtTarget: { min: Math.min(...atTarget), max: Math.max(...atTarget), mean: mean(atTarget) },
     meanEpochSeconds: mean(allEpochSeconds),
     perSeed,
@@ -194,11 +194,11 @@ export function checkGoal(goal: Goal, result: ExperimentResult): GoalCheck {
   const longest = Math.max(...runs.map((r) => r.history.length));
   const shortest = Math.min(...runs.map((r) => r.history.length));
   if (longest > goal.maxEpochs) problems.push(`trained ${longest} epochs > ${goal.maxEpochs}`);
+  if (runs.length < goal.minSeeds) problems.push(`${runs.length} seed${runs.length === 1 ? '' : 's'}, the goal needs ${goal.minSeeds}`);
   if (shortest < goal.lastEpochs) {
     const reasons = [...problems, `only ${shortest} epoch${shortest === 1 ? '' : 's'}, the goal looks at the last ${goal.lastEpochs}`];
     return verdict(false, `Short of the goal: ${reasons.join('; ')}`);
   }
-  if (runs.length < goal.minSeeds) problems.push(`${runs.length} seed${runs.length === 1 ? '' : 's'}, the goal needs ${goal.minSeeds}`);
 
   let lowest = { accuracy: Infinity, seed: 0, epoch: 0 };
   let passingSeeds = 0;

@@ -78,8 +78,10 @@ export function curvesSpec(result: ExperimentResult): TopLevelSpec {
   const splits = SPLIT_ORDER.filter((s) => rows.some((r) => r.split === s));
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } };
   const color = { field: 'seed', type: 'nominal', title: 'seed' };
-  // The lines carry point markers, which would make the legend draw circles; a stroke shows the dash.
-  const strokeDash = { field: 'split', type: 'nominal', title: 'split', sort: splits, scale: { domain: splits }, legend: { symbolType: 'stroke', symbolSize: 300, symbolStrokeWidth: 2 } };
+  // The lines carry point markers, so vega-lite would draw this legend as filled dots, which cannot
+  // show a dash; a dark stroke can.
+  const dashLegend = { symbolType: 'stroke', symbolSize: 300, symbolStrokeWidth: 2, encode: { symbols: { update: { stroke: { value: '#444444' } } } } };
+  const strokeDash = { field: 'split', type: 'nominal', title: 'split', sort: splits, scale: { domain: splits }, legend: dashLegend };
   const floor = zoomedAccuracyFloor(result);
   const spec = {
     $schema: SCHEMA,
@@ -118,7 +120,7 @@ export function curvesSpec(result: ExperimentResult): TopLevelSpec {
             mark: { type: 'line', point: { size: 12 }, clip: true },
             encoding: {
               x,
-              y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { domain: [floor, 100] } },
+              y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { domain: [floor, 100], nice: false } },
               color,
               strokeDash,
             },
@@ -151,10 +153,19 @@ const BUDGETS = [
  * error bars from the lowest to the highest seed mean, each point labelled with its experiment.
  */
 export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
-  const rows: FrontierRow[] = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMean, low: s.lastMeanLow, high: s.lastMeanHigh }));
+  const rows: FrontierRow[] = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMeanAccuracy.mean, low: s.lastMeanAccuracy.low, high: s.lastMeanAccuracy.high }));
   const windows = new Set(stats.map((s) => s.window));
   const windowText = windows.size === 1 ? `last ${[...windows][0]} epochs` : `last ≤ ${LAST_EPOCHS} epochs`;
-  const x = { field: 'parameters', type: 'quantitative', title: 'parameters (log scale)', scale: { type: 'log' } };
+  // Domains padded around the data (and the budgets and the target), so that a single experiment
+  // or a tight cluster still sits inside the frame with room for its label to the right.
+  const params = [...rows.map((r) => r.parameters), ...BUDGETS.map((b) => b.parameters)];
+  const xDomain = [Math.min(...params) / 1.5, Math.max(...params) * 2.5];
+  const accuracies = [...rows.flatMap((r) => [r.low, r.high]), TARGET_ACCURACY];
+  const yLow = Math.min(...accuracies);
+  const yHigh = Math.max(...accuracies);
+  const yPad = Math.max(0.05, 0.1 * (yHigh - yLow));
+  const yDomain = [yLow - yPad, Math.min(100, yHigh + yPad)];
+  const x = { field: 'parameters', type: 'quantitative', title: 'parameters (log scale)', scale: { type: 'log', domain: xDomain, nice: false } };
   const budgets = { values: BUDGETS };
   const spec = {
     $schema: SCHEMA,
@@ -184,7 +195,7 @@ export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
             mark: { type: 'point', filled: true, size: 60 },
             encoding: {
               x,
-              y: { field: 'mean', type: 'quantitative', title: `test accuracy, ${windowText} (%)`, scale: { zero: false } },
+              y: { field: 'mean', type: 'quantitative', title: `test accuracy, ${windowText} (%)`, scale: { domain: yDomain, nice: false, zero: false } },
             },
           },
           {

@@ -3,6 +3,7 @@
  * accurate as any float32 backend it checks.
  */
 import type { BatchNormShape } from '../backend.js';
+import { dropoutForward, reluForward } from './elementwise.js';
 
 export function batchNormTrainForward(
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array,
@@ -86,4 +87,34 @@ export function batchNormBackward(
       }
     }
   }
+}
+
+/** batchNormTrainForward, reluForward and dropoutForward in a row (see Backend). */
+export function batchNormReluDropoutForward(
+  x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array,
+  mean: Float32Array, variance: Float32Array, invStd: Float32Array, s: BatchNormShape, eps: number, p: number, seed: number,
+): void {
+  const size = s.n * s.c * s.spatial;
+  const normalized = new Float32Array(size);
+  batchNormTrainForward(x, gamma, beta, normalized, mean, variance, invStd, s, eps);
+  if (p === 0) {
+    reluForward(normalized, out);
+    return;
+  }
+  const rectified = new Float32Array(size);
+  reluForward(normalized, rectified);
+  dropoutForward(rectified, out, new Float32Array(size), p, seed, 1);
+}
+
+/** Dropout's mask multiply, reluBackward and batchNormBackward in a row, the masks read back from `out`. */
+export function batchNormReluDropoutBackward(
+  dy: Float32Array, x: Float32Array, out: Float32Array, gamma: Float32Array | null, mean: Float32Array, invStd: Float32Array,
+  dx: Float32Array, dGamma: Float32Array | null, dBeta: Float32Array | null, s: BatchNormShape, p: number,
+): void {
+  const maskValue = Math.fround(1 / (1 - p));
+  const size = s.n * s.c * s.spatial;
+  const g = new Float32Array(size);
+  // A kept element has out = relu·scale, positive exactly where relu > 0; a dropped one has out = 0.
+  for (let i = 0; i < size; i++) g[i] = out[i]! > 0 ? dy[i]! * maskValue : 0;
+  batchNormBackward(g, x, gamma, mean, invStd, dx, dGamma, dBeta, s);
 }

@@ -2,7 +2,9 @@
 import type { Backend } from '../backend.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './pool2d.js';
-import { batchNormBackward, batchNormEvalForward, batchNormTrainForward } from './batch-norm.js';
+import {
+  batchNormBackward, batchNormEvalForward, batchNormReluDropoutBackward, batchNormReluDropoutForward, batchNormTrainForward,
+} from './batch-norm.js';
 import { dropoutForward, multiply, reluBackward, reluForward } from './elementwise.js';
 import { matmul } from './matmul.js';
 
@@ -20,6 +22,8 @@ export function createReferenceBackend(): Backend {
     batchNormTrainForward,
     batchNormEvalForward,
     batchNormBackward,
+    batchNormReluDropoutForward,
+    batchNormReluDropoutBackward,
     maxPool2dForward,
     maxPool2dBackward,
     avgPool2dForward,

@@ -18,6 +18,8 @@ export const TASK_NAMES = [
   'batch_norm_train_forward',
   'batch_norm_eval_forward',
   'batch_norm_backward',
+  'batch_norm_relu_dropout_forward',
+  'batch_norm_relu_dropout_backward',
   'max_pool2x2_forward',
   'max_pool_backward',
   'global_avg_pool_forward',

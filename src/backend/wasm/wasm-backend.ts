@@ -256,6 +256,63 @@ class WasmKernels implements WasmBackend {
     this.pool.run(TASK.batch_norm_backward, s.c > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
   }
 
+  batchNormReluDropoutForward(
+    x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array,
+    mean: Float32Array, variance: Float32Array, invStd: Float32Array, s: BatchNormShape, eps: number, p: number, seed: number,
+  ): void {
+    if (!(p >= 0 && p < 1) || !this.ours(x, out, mean, variance, invStd) || !this.oursOrNull(gamma, beta)) {
+      referenceBatchNorm.batchNormReluDropoutForward(x, gamma, beta, out, mean, variance, invStd, s, eps, p, seed);
+      return;
+    }
+    const scale = 1 / (1 - p);
+    const j = this.jobI32;
+    j[0] = x.byteOffset;
+    j[1] = gamma?.byteOffset ?? 0;
+    j[2] = beta?.byteOffset ?? 0;
+    j[3] = out.byteOffset;
+    j[4] = mean.byteOffset;
+    j[5] = variance.byteOffset;
+    j[6] = invStd.byteOffset;
+    j[7] = s.n;
+    j[8] = s.c;
+    j[9] = s.spatial;
+    this.jobF64[5] = eps;
+    // Same exact threshold test as dropoutForward: (h >>> 8) >= ceil(p · 2^24); 0 keeps everything.
+    j[12] = Math.ceil(p * 16777216);
+    j[13] = seed | 0;
+    j[14] = Math.fround(scale) === scale ? 1 : 0;
+    this.jobF64[8] = scale;
+    j[18] = 0x9e3779b1 | 0;
+    j[19] = 0x85ebca6b | 0;
+    j[20] = 0xc2b2ae35 | 0;
+    this.pool.run(TASK.batch_norm_relu_dropout_forward, s.c > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
+  }
+
+  batchNormReluDropoutBackward(
+    dy: Float32Array, x: Float32Array, out: Float32Array, gamma: Float32Array | null, mean: Float32Array, invStd: Float32Array,
+    dx: Float32Array, dGamma: Float32Array | null, dBeta: Float32Array | null, s: BatchNormShape, p: number,
+  ): void {
+    if (!this.ours(dy, x, out, mean, invStd, dx) || !this.oursOrNull(gamma, dGamma, dBeta)) {
+      referenceBatchNorm.batchNormReluDropoutBackward(dy, x, out, gamma, mean, invStd, dx, dGamma, dBeta, s, p);
+      return;
+    }
+    const j = this.jobI32;
+    j[0] = dy.byteOffset;
+    j[1] = x.byteOffset;
+    j[2] = out.byteOffset;
+    j[3] = gamma?.byteOffset ?? 0;
+    j[4] = mean.byteOffset;
+    j[5] = invStd.byteOffset;
+    j[6] = dx.byteOffset;
+    j[7] = dGamma?.byteOffset ?? 0;
+    j[8] = dBeta?.byteOffset ?? 0;
+    j[9] = s.n;
+    j[10] = s.c;
+    j[11] = s.spatial;
+    this.jobF32[12] = Math.fround(1 / (1 - p));
+    this.pool.run(TASK.batch_norm_relu_dropout_backward, s.c > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
+  }
+
   // ------------------------------------------------------------------ pooling
 
   maxPool2dForward(x: Float32Array, out: Float32Array, indices: Int32Array, g: Pool2dGeometry): void {

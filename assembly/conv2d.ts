@@ -89,17 +89,34 @@ function im2col(src: usize, col: usize): void {
 
 // ---------------------------------------------------------------- forward
 
-let fPack: usize, fOffs: usize, fPad: usize, fCol: usize, fMR: i32, fPackFloats: i32;
+let fPack: usize, fOffs: usize, fPad: usize, fCol: usize, fWideOut: usize, fMR: i32, fPackFloats: i32;
+let fWide: i32, fUseWide: bool;
+
+/** Rough cost of one gemmRun over n columns, in 8-column block units (4-column blocks run at about 60%). */
+function runCost(n: i32): f32 {
+  if (n >= 8) {
+    const rest = n & 7;
+    return <f32>(n >> 3) + (rest > 4 ? 1.0 : rest > 0 ? 0.6 : 0.0);
+  }
+  if (n >= 4) return n > 4 ? 1.2 : 0.6;
+  return <f32>n * 0.5;
+}
 
 function planForward(job: usize, scratch: usize): i32 {
   loadGeometry(job);
   fMR = chooseMR(cOutG);
   fPackFloats = packedASize(cOutG, K, fMR);
+  // Stride 1 with Wp > outW: either one GEMM run per output row, or one "wide" run over the input's
+  // row pitch ((outH-1)·Wp + outW columns, the Wp-outW columns between rows computed and dropped),
+  // whichever does fewer blocks: small planes (6-12 wide) waste most of a per-row run's last block.
+  fWide = (outH - 1) * Wp + outW;
+  fUseWide = !strided && Wp != outW && runCost(fWide) < <f32>outH * runCost(outW);
   let at: usize = 0;
   fPack = scratch + at; at += align16(<usize>(groups * fPackFloats) << 2);
   fOffs = scratch + at; at += align16(<usize>K << 2);
   fPad = scratch + at; if (!strided && padded) at += align16(<usize>(cInG * Hp * Wp) << 2);
   fCol = scratch + at; if (strided) at += align16(<usize>(K * outH * outW) << 2);
+  fWideOut = scratch + at; if (fUseWide) at += align16(<usize>(cOutG * fWide) << 2);
   return <i32>at;
 }
 
@@ -132,6 +149,13 @@ export function conv2d_forward(job: usize, tid: i32, nt: i32): void {
         if (padded) { padCopy(src, fPad); base = fPad; }
         if (Wp == outW) {
           gemmRun(ap, fMR, cOutG, K, base, fOffs, nOut, dst, planeBytes);
+        } else if (fUseWide) {
+          gemmRun(ap, fMR, cOutG, K, base, fOffs, fWide, fWideOut, <usize>fWide << 2);
+          for (let oc = 0; oc < cOutG; oc++) {
+            for (let oy = 0; oy < outH; oy++) {
+              copyF32(dst + (<usize>((oc * outH + oy) * outW) << 2), fWideOut + (<usize>(oc * fWide + oy * Wp) << 2), outW);
+            }
+          }
         } else {
           for (let oy = 0; oy < outH; oy++) {
             gemmRun(ap, fMR, cOutG, K, base + (<usize>(oy * Wp) << 2), fOffs, outW, dst + (<usize>(oy * outW) << 2), planeBytes);

@@ -73,6 +73,29 @@ function k4x8(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, row
   if (rows > 3) { c += ldc; v128.store(c, c30); v128.store(c, c31, 16); }
 }
 
+/**
+ * The last panel of an m that leaves 1-2 rows (m = 10, 9): only its live rows are computed (the panel
+ * still holds MR=4 values per k). Measured 12% faster on the 1×1 conv 15→10; a 3-row variant gained nothing.
+ */
+function k2x8(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, rows: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  const end = offs + (<usize>k << 2);
+  while (offs < end) {
+    const bp = b + <usize>load<i32>(offs);
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let av = v128.load32_splat(a);
+    c00 = fma(c00, av, b0); c01 = fma(c01, av, b1);
+    av = v128.load32_splat(a, 4);
+    c10 = fma(c10, av, b0); c11 = fma(c11, av, b1);
+    a += 16;
+    offs += 4;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  if (rows > 1) { c += ldc; v128.store(c, c10); v128.store(c, c11, 16); }
+}
+
 function k4x4(a: usize, b: usize, offs: usize, k: i32, c: usize, ldc: usize, rows: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   const end = offs + (<usize>k << 2);
@@ -106,7 +129,8 @@ function block8(ap: usize, mr: i32, m: i32, k: i32, b: usize, offs: usize, c: us
   const panelBytes = <usize>(k * mr) << 2;
   for (let p = 0; p < m; p += mr) {
     const rows = min(mr, m - p);
-    k4x8(ap, b, offs, k, c, ldc, rows);
+    if (rows < 3) k2x8(ap, b, offs, k, c, ldc, rows);
+    else k4x8(ap, b, offs, k, c, ldc, rows);
     ap += panelBytes;
     c += <usize>mr * ldc;
   }
@@ -232,6 +256,33 @@ function dot3x2(d: usize, ldd: usize, b0: usize, b1: usize, n: i32, c: usize, ld
   store<f32>(c, load<f32>(c) + r20); store<f32>(c, load<f32>(c, 4) + r21, 4);
 }
 
+/** Two rows against two B rows. */
+function dot2x2(d: usize, ldd: usize, b0: usize, b1: usize, n: i32, c: usize, ldc: usize): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0);
+  let s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  const n4 = n & ~3;
+  const d1 = d + ldd;
+  for (let t = 0; t < n4; t += 4) {
+    const off = <usize>t << 2;
+    const x0 = v128.load(b0 + off);
+    const x1 = v128.load(b1 + off);
+    let dv = v128.load(d + off);
+    s00 = fma(s00, dv, x0); s01 = fma(s01, dv, x1);
+    dv = v128.load(d1 + off);
+    s10 = fma(s10, dv, x0); s11 = fma(s11, dv, x1);
+  }
+  let r00 = hsum(s00), r01 = hsum(s01), r10 = hsum(s10), r11 = hsum(s11);
+  for (let t = n4; t < n; t++) {
+    const off = <usize>t << 2;
+    const x0 = load<f32>(b0 + off), x1 = load<f32>(b1 + off);
+    const v0 = load<f32>(d + off), v1 = load<f32>(d1 + off);
+    r00 += v0 * x0; r01 += v0 * x1; r10 += v1 * x0; r11 += v1 * x1;
+  }
+  store<f32>(c, load<f32>(c) + r00); store<f32>(c, load<f32>(c, 4) + r01, 4);
+  c += ldc;
+  store<f32>(c, load<f32>(c) + r10); store<f32>(c, load<f32>(c, 4) + r11, 4);
+}
+
 /** Four rows against one B row (an odd tap count, e.g. the 9 taps of a 1-channel 3×3 conv). */
 function dot4x1(d: usize, ldd: usize, b0: usize, n: i32, c: usize, ldc: usize): void {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
@@ -306,6 +357,9 @@ export function dotBlock(d: usize, ldd: usize, m: i32, b: usize, offs: usize, kk
     if (m - i == 3) {
       dot3x2(d + <usize>i * ldd, ldd, b0, b1, n, cj + <usize>i * ldc, ldc);
       i += 3;
+    } else if (m - i == 2) {
+      dot2x2(d + <usize>i * ldd, ldd, b0, b1, n, cj + <usize>i * ldc, ldc);
+      i += 2;
     }
     for (; i < m; i++) dot1x2(d + <usize>i * ldd, b0, b1, n, cj + <usize>i * ldc);
   }

@@ -149,7 +149,7 @@ describe('mnist-lab CLI: train', () => {
     assert.ok(existsSync(join(out, 'last.json')), 'a resumable checkpoint exists');
     const resumed = run('train', '--resume', out, '--threads', '1', '--limit-train', '3000', '--limit-test', '200');
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stdout, /Resuming mnist8k-m3 after epoch 0/);
+    assert.match(resumed.stdout, /Resuming gapnet-8k after epoch 0/);
     assert.match(resumed.stdout, /EPOCH: 2\/2/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * GapNet: the m3 topology with its widths as parameters and no dropout by default. Two 3x3 blocks
+ * GapNet: seed MNIST-8k Model 3's topology with its widths as parameters and no dropout by default. Two 3x3 blocks
  * at full resolution, a 1x1 transition and 2x2 max pool, three more 3x3 blocks down to 6x6, global
  * average pooling and a 1x1 classifier. Attribute names follow m3 (conv1…conv7, bn1…bn6), so the
  * same PyTorch module definition with other widths loads these checkpoints.

@@ -5,16 +5,14 @@
  * boundary, and the last checkpoint on disk (written at every epoch end, and once before
  * training) resumes the run exactly.
  */
-import { mkdirSync } from 'node:fs';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Module } from '../nn/module.js';
 import { Tensor } from '../tensor/tensor.js';
-import { scope } from '../tensor/memory-scope.js';
+import { allocPersistent, scope } from '../tensor/memory-scope.js';
 import { nllLoss } from '../tensor/ops/loss.js';
 import { getEngineRngState, setEngineRngState } from '../tensor/random.js';
-import { allocPersistent } from '../tensor/memory-scope.js';
 import { DataLoader } from '../data/data-loader.js';
 import type { MnistSplits } from '../data/mnist.js';
 import { Normalize } from '../data/transforms/normalize.js';

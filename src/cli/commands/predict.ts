@@ -5,13 +5,12 @@ import { PNG } from 'pngjs';
 import { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { loadMnist } from '../../data/mnist.js';
-import { normalize } from '../../data/transforms/normalize.js';
+import { MNIST_MEAN, MNIST_STD, normalize } from '../../data/transforms/normalize.js';
 import { rgbaToGray, toMnistDigit } from '../../data/digit-image.js';
 import { MnistLabError } from '../../util/errors.js';
 import { choice, nonNegativeInt, positiveInt } from '../options.js';
 import { defaultThreads, startBackend, type BackendName } from '../backend-setup.js';
 import { loadModelFromCheckpoint } from './load-model.js';
-import { MNIST_MEAN, MNIST_STD } from '../../data/transforms/normalize.js';
 
 interface PredictFlags {
   image?: string;

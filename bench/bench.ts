@@ -24,6 +24,7 @@ import { DataLoader } from '../src/data/data-loader.js';
 import { loadMnist } from '../src/data/mnist.js';
 import type { Module } from '../src/nn/module.js';
 import { listModels } from '../src/models/zoo.js';
+import { Mnist8kM3 } from '../src/models/mnist8k-m3.js';
 import { SGD } from '../src/optim/sgd.js';
 import { noGrad } from '../src/tensor/grad-mode.js';
 import { scope } from '../src/tensor/memory-scope.js';
@@ -58,6 +59,10 @@ const median = (a: readonly number[]): number => {
 const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
 const pad = (s: string | number, w: number): string => String(s).padStart(w);
 
+const loadAtStart = readLoad();
+if (Number(loadAtStart.split(' ')[0]) > 1) {
+  console.log(`note: load average ${loadAtStart} at start; other processes share the cores, so timings will be slow and noisy`);
+}
 const mnist = loadMnist({ valSplit: 0 });
 const PIXELS = 28 * 28;
 
@@ -161,7 +166,12 @@ interface ZooRow {
 
 const threadCounts = [...new Set([1, DEFAULT_THREADS])];
 const zoo: ZooRow[] = [];
-for (const entry of listModels()) {
+// The zoo as the CLI trains it, plus m3 with its opt-in fused BN+ReLU+dropout blocks.
+const benchedModels = [
+  ...listModels(),
+  { name: 'mnist8k-m3 (fusedBlocks)', create: () => new Mnist8kM3({ fusedBlocks: true }) },
+];
+for (const entry of benchedModels) {
   for (const threads of threadCounts) {
     const row = await withBackend(threads, (backend) => {
       const model = entry.create();
@@ -263,16 +273,20 @@ const epoch = await withBackend(DEFAULT_THREADS, (backend) => {
 
 // ------------------------------------------------------------------ report
 const cpuModel = /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-const loadavg = safeRead('/proc/loadavg').split(' ').slice(0, 3).join(' ');
+const loadavg = readLoad();
 const result = {
   date: new Date().toISOString(),
-  machine: { cpu: cpuModel, cores: availableParallelism(), loadAverageAtEnd: loadavg },
+  machine: { cpu: cpuModel, cores: availableParallelism(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg },
   node: process.version,
   backend: 'wasm',
   defaultThreads: DEFAULT_THREADS,
   quick: QUICK,
   zoo, profile, epoch, memory,
 };
+
+function readLoad(): string {
+  return safeRead('/proc/loadavg').split(' ').slice(0, 3).join(' ');
+}
 
 function safeRead(path: string): string {
   try {
@@ -282,7 +296,7 @@ function safeRead(path: string): string {
   }
 }
 
-console.log(`mnist-lab bench — ${result.date}, ${cpuModel}, ${result.machine.cores} cores, Node ${process.version}, load ${loadavg}`);
+console.log(`mnist-lab bench — ${result.date}, ${cpuModel}, ${result.machine.cores} cores, Node ${process.version}, load ${loadAtStart} at start, ${loadavg} at end`);
 console.log(`\nThroughput (wasm backend; train batch ${TRAIN_BATCH}, inference batch ${INFER_BATCH}; medians)`);
 console.log(`${'model'.padEnd(22)} ${pad('threads', 7)} ${pad('step ms', 9)} ${pad('train img/s', 11)} ${pad('infer ms', 9)} ${pad('infer img/s', 11)}`);
 for (const r of zoo) {

@@ -12,11 +12,19 @@ import type { Tensor } from '../tensor/tensor.js';
 import { relu } from '../tensor/ops/activations.js';
 import { avgPool2d, maxPool2d } from '../tensor/ops/pool2d.js';
 import { logSoftmax } from '../tensor/ops/softmax.js';
+import { batchNormReluDropout } from '../tensor/ops/batch-norm-relu-dropout.js';
 
 export interface GapNetConfig {
   /** Widths of conv1, conv2, the 1x1 transition conv3, conv4, conv5 and conv6. */
   widths: readonly [number, number, number, number, number, number];
   dropout?: number;
+  /**
+   * Speed option: run BN → ReLU → dropout as one fused op while training (about 10% faster steps).
+   * Same values, running stats and dropout draws, but on the wasm backend its backward sums in
+   * another order, so gradients differ in the last bits from the default path; the recorded
+   * experiments use the default, and a run is only bit-reproducible with the same setting.
+   */
+  fusedBlocks?: boolean;
 }
 
 export class GapNet extends Module {
@@ -33,6 +41,7 @@ export class GapNet extends Module {
   readonly bn6: BatchNorm2d;
   readonly conv7: Conv2d;
   readonly drop: Dropout;
+  private readonly fusedBlocks: boolean;
 
   constructor(config: GapNetConfig) {
     super();
@@ -50,10 +59,26 @@ export class GapNet extends Module {
     this.bn6 = new BatchNorm2d(c6);
     this.conv7 = new Conv2d(c6, 10, 1, { bias: false });
     this.drop = new Dropout(config.dropout ?? 0);
+    this.fusedBlocks = config.fusedBlocks ?? false;
   }
 
   private block(conv: Conv2d, bn: BatchNorm2d, x: Tensor): Tensor {
-    return this.drop.call(relu(bn.call(conv.call(x))));
+    const y = conv.call(x);
+    if (this.fusedBlocks && bn.training && this.drop.training) return this.fusedBnReluDropout(bn, y);
+    return this.drop.call(relu(bn.call(y)));
+  }
+
+  /**
+   * BN's own bookkeeping (num_batches_tracked, cumulative momentum), then the fused op. The forward
+   * hooks of bn and drop do not fire on this path; the summary runs in eval mode, on the plain path.
+   */
+  private fusedBnReluDropout(bn: BatchNorm2d, x: Tensor): Tensor {
+    let momentum = bn.momentum ?? 0;
+    if (bn.num_batches_tracked) {
+      bn.num_batches_tracked.data[0]! += 1;
+      if (bn.momentum === null) momentum = 1 / bn.num_batches_tracked.data[0]!;
+    }
+    return batchNormReluDropout(x, bn.running_mean, bn.running_var, bn.weight, bn.bias, { training: true, momentum, eps: bn.eps, p: this.drop.p });
   }
 
   forward(x: Tensor): Tensor {

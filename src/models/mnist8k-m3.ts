@@ -8,10 +8,12 @@ import { GapNet } from './gap-net.js';
 export interface Mnist8kM3Config {
   /** Dropout after every conv block. */
   dropout?: number;
+  /** See GapNetConfig.fusedBlocks. */
+  fusedBlocks?: boolean;
 }
 
 export class Mnist8kM3 extends GapNet {
   constructor(config: Mnist8kM3Config = {}) {
-    super({ widths: [10, 15, 10, 16, 16, 16], dropout: config.dropout ?? 0.05 });
+    super({ widths: [10, 15, 10, 16, 16, 16], dropout: config.dropout ?? 0.05, fusedBlocks: config.fusedBlocks });
   }
 }

@@ -16,6 +16,8 @@ export interface Experiment {
   title: string;
   model: string | InlineModel;
   recipe: Recipe;
+  /** The seeds `experiments run` trains when no --seeds is given (default [1]). */
+  seeds?: number[];
   /** Which split chose the hyperparameters, in words; the test set only reports. */
   chosenOn: string;
   target: string[];

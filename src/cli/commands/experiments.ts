@@ -33,7 +33,7 @@ export function addExperimentsCommand(program: Command): void {
     .command('run')
     .description('train experiments (all, or those named) for each seed, recording results under reports/results/')
     .argument('[names...]', 'experiment names (see `experiments list`); default: all')
-    .option('--seeds <list>', 'seeds to run, e.g. 1,2,3,4,5', numberList('--seeds'), [1])
+    .option('--seeds <list>', "seeds to run, e.g. 1,2,3,4,5 (default: each experiment's own seeds)", numberList('--seeds'))
     .option('-t, --threads <n>', 'worker threads (default: every core)', positiveInt('--threads'), defaultThreads())
     .addOption(new Option('--backend <name>', 'compute backend').argParser(choice('--backend', ['wasm', 'reference'] as const)).default('wasm'))
     .option('--results-dir <dir>', 'where results JSON goes', DEFAULT_RESULTS)
@@ -41,8 +41,8 @@ export function addExperimentsCommand(program: Command): void {
     .option('--epochs <n>', 'override the epochs (quick runs; needs a --results-dir of its own)', positiveInt('--epochs'))
     .option('--limit-train <n>', 'train on the first N images only (quick runs; needs --results-dir)', positiveInt('--limit-train'))
     .option('--limit-test <n>', 'test on the first N images only (quick runs; needs --results-dir)', positiveInt('--limit-test'))
-    .action(async (names: string[], f: { seeds: number[]; threads: number; backend: BackendName; resultsDir: string; runsDir: string; epochs?: number; limitTrain?: number; limitTest?: number }) => {
-      if (f.seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new MnistLabError('--seeds must be whole numbers >= 0, e.g. 1,2,3');
+    .action(async (names: string[], f: { seeds?: number[]; threads: number; backend: BackendName; resultsDir: string; runsDir: string; epochs?: number; limitTrain?: number; limitTest?: number }) => {
+      if (f.seeds?.some((s) => !Number.isInteger(s) || s < 0)) throw new MnistLabError('--seeds must be whole numbers >= 0, e.g. 1,2,3');
       const quick = f.epochs !== undefined || f.limitTrain !== undefined || f.limitTest !== undefined;
       if (quick && resolve(f.resultsDir) === resolve(DEFAULT_RESULTS)) {
         throw new MnistLabError('--epochs/--limit-train/--limit-test change the recipe; give them a --results-dir of their own so they cannot overwrite the recorded results');
@@ -59,7 +59,7 @@ export function addExperimentsCommand(program: Command): void {
       try {
         for (const e of experiments) {
           await runExperiment(e, {
-            seeds: f.seeds, resultsDir: f.resultsDir, runsDir: f.runsDir, threads: engine.threads, backend: engine.name,
+            seeds: f.seeds ?? e.seeds ?? [1], resultsDir: f.resultsDir, runsDir: f.runsDir, threads: engine.threads, backend: engine.name,
             epochs: f.epochs, limitTrain: f.limitTrain, limitTest: f.limitTest, signal: controller.signal,
             log: (line) => void process.stdout.write(`${line}\n`),
           });

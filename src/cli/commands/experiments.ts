@@ -78,7 +78,14 @@ export function addExperimentsCommand(program: Command): void {
     .option('-o, --out <dir>', 'report directory', DEFAULT_REPORT)
     .action(async (f: { resultsDir: string; out: string }) => {
       const experiments = await loadExperiments();
-      const results = experiments.map((e) => readResult(f.resultsDir, e.name)).filter((r): r is ExperimentResult => r !== null);
+      // Numbers come from the recorded results; the words (title, target, analysis) from the current
+      // experiment files, so a write-up can be revised after the runs without retraining.
+      const results = experiments
+        .map((e) => {
+          const r = readResult(f.resultsDir, e.name);
+          return r && { ...r, title: e.title, target: e.target, analysis: e.analysis, chosenOn: e.chosenOn };
+        })
+        .filter((r): r is ExperimentResult => r !== null);
       if (results.length === 0) throw new MnistLabError(`no results in ${f.resultsDir}; run 'mnist-lab experiments run' first`);
       // Loaded on demand: the plotting stack (vega, resvg) is only needed here.
       const report = await import('../../report/experiment-report.js');

@@ -21,7 +21,8 @@ export default defineExperiment({
   ],
   analysis: [
     '56k parameters, seven times the budget; nearly all of them sit in the first fully connected layer.',
-    'Compare its best train and test accuracy in the table: the gap shows how far plain capacity gets without normalization or augmentation.',
+    'It over-fits: train accuracy climbs to 99.70% while test accuracy stalls at 98.9-99.1% over the last 5 epochs, and never reaches 99.4%.',
+    'Without batch norm the test loss wanders from epoch to epoch (epoch 8 drops to 98.64%).',
     'Next: batch norm for faster, steadier training, and global average pooling instead of the fully connected layers.',
   ],
 });

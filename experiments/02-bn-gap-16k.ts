@@ -20,8 +20,8 @@ export default defineExperiment({
     'Add batch norm after every 3x3 conv so a larger lr trains stably.',
   ],
   analysis: [
-    'The architecture, not the parameter count, carries the accuracy: compare with the 56k baseline in the table.',
-    'Without augmentation the train accuracy runs ahead of the test accuracy in the last epochs.',
+    'With 3.6x fewer parameters it beats the 56k baseline by about 0.35 points: 99.41-99.44% on each of the last 5 epochs.',
+    'Without augmentation it still over-fits (train 99.79%); at 15.5k parameters it is also twice the budget.',
     'Next: cut to under 8k parameters with the layout of seed MNIST-8k Model 3.',
   ],
 });

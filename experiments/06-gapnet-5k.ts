@@ -13,7 +13,8 @@ export default defineExperiment({
     'Hold 99.4% on each of the last 3 of 15 epochs (goal b).',
   ],
   analysis: [
-    'The table shows how much of the 8k model survives at 5k with the same recipe.',
-    'The recipe was not re-tuned for this size; a smaller model usually wants a higher peak lr and lighter regularization.',
+    'Goal (b) is met by seed 1 (99.43, 99.44, 99.49% on epochs 13-15) and missed by seed 2 (99.34, 99.40, 99.37%), so not for every seed.',
+    'Over the last 5 epochs it averages 99.37%, only 0.06 points under the 7,886-parameter champion, with 37% fewer parameters.',
+    'Train accuracy (99.37% at best) is now below test accuracy: the model under-fits, and the recipe was not re-tuned for this size; a higher peak lr and lighter augmentation, chosen on the validation split, are the next step.',
   ],
 });

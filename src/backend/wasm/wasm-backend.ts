@@ -376,42 +376,27 @@ class WasmKernels implements WasmBackend {
 
   // ------------------------------------------------------------------ element-wise
 
-  reluForward(x: Float32Array, out: Float32Array): void {
-    if (!this.ours(x, out)) {
-      referenceElementwise.reluForward(x, out);
-      return;
-    }
+  /** Element-wise tasks take their operands' addresses in slots 0.., then the length. */
+  private elementwise(task: number, operands: readonly Float32Array[], length: number): void {
     const j = this.jobI32;
-    j[0] = x.byteOffset;
-    j[1] = out.byteOffset;
-    j[2] = x.length;
-    this.pool.run(TASK.relu_forward, x.length >= PARALLEL_ELEMENTS);
+    operands.forEach((t, i) => (j[i] = t.byteOffset));
+    j[operands.length] = length;
+    this.pool.run(task, length >= PARALLEL_ELEMENTS);
+  }
+
+  reluForward(x: Float32Array, out: Float32Array): void {
+    if (this.ours(x, out)) this.elementwise(TASK.relu_forward, [x, out], x.length);
+    else referenceElementwise.reluForward(x, out);
   }
 
   reluBackward(dy: Float32Array, y: Float32Array, dx: Float32Array): void {
-    if (!this.ours(dy, y, dx)) {
-      referenceElementwise.reluBackward(dy, y, dx);
-      return;
-    }
-    const j = this.jobI32;
-    j[0] = dy.byteOffset;
-    j[1] = y.byteOffset;
-    j[2] = dx.byteOffset;
-    j[3] = dy.length;
-    this.pool.run(TASK.relu_backward, dy.length >= PARALLEL_ELEMENTS);
+    if (this.ours(dy, y, dx)) this.elementwise(TASK.relu_backward, [dy, y, dx], dy.length);
+    else referenceElementwise.reluBackward(dy, y, dx);
   }
 
   multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
-    if (!this.ours(a, b, out)) {
-      referenceElementwise.multiply(a, b, out);
-      return;
-    }
-    const j = this.jobI32;
-    j[0] = a.byteOffset;
-    j[1] = b.byteOffset;
-    j[2] = out.byteOffset;
-    j[3] = a.length;
-    this.pool.run(TASK.multiply, a.length >= PARALLEL_ELEMENTS);
+    if (this.ours(a, b, out)) this.elementwise(TASK.multiply, [a, b, out], a.length);
+    else referenceElementwise.multiply(a, b, out);
   }
 
   dropoutForward(x: Float32Array, out: Float32Array, mask: Float32Array, p: number, seed: number, channelSize: number): void {

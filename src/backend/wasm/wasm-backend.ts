@@ -333,19 +333,22 @@ class WasmKernels implements WasmBackend {
     this.pool.run(TASK.max_pool2x2_forward, g.n * g.c * g.h * g.w >= PARALLEL_ELEMENTS);
   }
 
+  /**
+   * Writes a task's job slots (addresses and sizes, in the order its AssemblyScript export reads
+   * them) and runs it, on every thread when it touches enough elements to be worth splitting.
+   */
+  private dispatch(task: number, slots: readonly number[], elements: number): void {
+    const j = this.jobI32;
+    for (let i = 0; i < slots.length; i++) j[i] = slots[i]!;
+    this.pool.run(task, elements >= PARALLEL_ELEMENTS);
+  }
+
   maxPool2dBackward(dy: Float32Array, indices: Int32Array, dx: Float32Array, g: Pool2dGeometry): void {
     if (!this.ours(dy, indices, dx)) {
       referencePool.maxPool2dBackward(dy, indices, dx, g);
       return;
     }
-    const j = this.jobI32;
-    j[0] = dy.byteOffset;
-    j[1] = indices.byteOffset;
-    j[2] = dx.byteOffset;
-    j[3] = g.n * g.c;
-    j[4] = g.h * g.w;
-    j[5] = g.outH * g.outW;
-    this.pool.run(TASK.max_pool_backward, g.n * g.c * g.h * g.w >= PARALLEL_ELEMENTS);
+    this.dispatch(TASK.max_pool_backward, [dy.byteOffset, indices.byteOffset, dx.byteOffset, g.n * g.c, g.h * g.w, g.outH * g.outW], g.n * g.c * g.h * g.w);
   }
 
   avgPool2dForward(x: Float32Array, out: Float32Array, g: Pool2dGeometry, countIncludePad: boolean): void {
@@ -353,12 +356,7 @@ class WasmKernels implements WasmBackend {
       referencePool.avgPool2dForward(x, out, g, countIncludePad);
       return;
     }
-    const j = this.jobI32;
-    j[0] = x.byteOffset;
-    j[1] = out.byteOffset;
-    j[2] = g.n * g.c;
-    j[3] = g.h * g.w;
-    this.pool.run(TASK.global_avg_pool_forward, g.n * g.c * g.h * g.w >= PARALLEL_ELEMENTS);
+    this.dispatch(TASK.global_avg_pool_forward, [x.byteOffset, out.byteOffset, g.n * g.c, g.h * g.w], g.n * g.c * g.h * g.w);
   }
 
   avgPool2dBackward(dy: Float32Array, dx: Float32Array, g: Pool2dGeometry, countIncludePad: boolean): void {
@@ -366,36 +364,23 @@ class WasmKernels implements WasmBackend {
       referencePool.avgPool2dBackward(dy, dx, g, countIncludePad);
       return;
     }
-    const j = this.jobI32;
-    j[0] = dy.byteOffset;
-    j[1] = dx.byteOffset;
-    j[2] = g.n * g.c;
-    j[3] = g.h * g.w;
-    this.pool.run(TASK.global_avg_pool_backward, g.n * g.c * g.h * g.w >= PARALLEL_ELEMENTS);
+    this.dispatch(TASK.global_avg_pool_backward, [dy.byteOffset, dx.byteOffset, g.n * g.c, g.h * g.w], g.n * g.c * g.h * g.w);
   }
 
   // ------------------------------------------------------------------ element-wise
 
-  /** Element-wise tasks take their operands' addresses in slots 0.., then the length. */
-  private elementwise(task: number, operands: readonly Float32Array[], length: number): void {
-    const j = this.jobI32;
-    operands.forEach((t, i) => (j[i] = t.byteOffset));
-    j[operands.length] = length;
-    this.pool.run(task, length >= PARALLEL_ELEMENTS);
-  }
-
   reluForward(x: Float32Array, out: Float32Array): void {
-    if (this.ours(x, out)) this.elementwise(TASK.relu_forward, [x, out], x.length);
+    if (this.ours(x, out)) this.dispatch(TASK.relu_forward, [x.byteOffset, out.byteOffset, x.length], x.length);
     else referenceElementwise.reluForward(x, out);
   }
 
   reluBackward(dy: Float32Array, y: Float32Array, dx: Float32Array): void {
-    if (this.ours(dy, y, dx)) this.elementwise(TASK.relu_backward, [dy, y, dx], dy.length);
+    if (this.ours(dy, y, dx)) this.dispatch(TASK.relu_backward, [dy.byteOffset, y.byteOffset, dx.byteOffset, dy.length], dy.length);
     else referenceElementwise.reluBackward(dy, y, dx);
   }
 
   multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
-    if (this.ours(a, b, out)) this.elementwise(TASK.multiply, [a, b, out], a.length);
+    if (this.ours(a, b, out)) this.dispatch(TASK.multiply, [a.byteOffset, b.byteOffset, out.byteOffset, a.length], a.length);
     else referenceElementwise.multiply(a, b, out);
   }
 

@@ -3,6 +3,7 @@ export { Optimizer, type ParamGroup, type ParamGroupInput, type ParamsInput, typ
 export { SGD, type SGDOptions, type SGDParamGroup } from './sgd.js';
 export { Adam, type AdamOptions, type AdamParamGroup } from './adam.js';
 export { AdamW, type AdamWOptions } from './adamw.js';
+export { ExponentialMovingAverage, type ExponentialMovingAverageState } from './ema.js';
 export {
   type OptimizerStateDict,
   type SchedulerStateDict,

@@ -37,6 +37,11 @@ export interface CheckpointMeta {
   rng: { engine: EngineRngState; trainLoader: DataLoaderState };
   threads: number;
   savedAt: string;
+  /**
+   * Only with an EMA recipe: the weights files then hold the average, and these are the raw
+   * training weights (and the average's step count) that resuming needs.
+   */
+  ema?: { decay: number; nAveraged: number; trainingWeights: Record<string, number[]> };
 }
 
 /** Model weights as safetensors entries; int64 buffers (num_batches_tracked) stay int64 as in PyTorch. */

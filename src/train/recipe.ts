@@ -73,6 +73,11 @@ export interface Recipe {
   labelSmoothing: number;
   /** Overrides the model's own dropout probability when set. */
   dropout?: number;
+  /**
+   * Evaluate and save an exponential moving average of the weights (updated after every step)
+   * instead of the raw weights; see optim/ema.ts.
+   */
+  ema?: { decay: number };
   /** Training images held out for validation (0: none). */
   valSplit: number;
   seed: number;
@@ -162,6 +167,7 @@ export function validateRecipe(r: Recipe, where: string): Recipe {
   }
   if (!(r.labelSmoothing >= 0 && r.labelSmoothing < 1)) fail(`label smoothing must be in [0, 1), got ${r.labelSmoothing}`);
   if (r.dropout !== undefined && !(r.dropout >= 0 && r.dropout < 1)) fail(`dropout must be in [0, 1), got ${r.dropout}`);
+  if (r.ema !== undefined && !(r.ema.decay >= 0 && r.ema.decay < 1)) fail(`EMA decay must be in [0, 1), got ${r.ema.decay}; 0.999 is typical`);
   if (!Number.isInteger(r.valSplit) || r.valSplit < 0 || r.valSplit >= 60000) fail(`val split must be a whole number in [0, 60000), got ${r.valSplit}`);
   if (!Number.isInteger(r.seed) || r.seed < 0) fail(`seed must be a whole number >= 0, got ${r.seed}`);
   return r;

@@ -19,6 +19,7 @@ import { Normalize } from '../data/transforms/normalize.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Scheduler } from '../optim/lr-scheduler/scheduler.js';
 import { optimizerStateDictToJson } from '../optim/state-dict.js';
+import { ExponentialMovingAverage } from '../optim/ema.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
 import { MnistLabError } from '../util/errors.js';
 import { mnistLabVersion } from '../util/version.js';
@@ -66,6 +67,8 @@ export class Trainer {
   readonly trainLoader: DataLoader;
   readonly valLoader: DataLoader | null;
   readonly testLoader: DataLoader;
+  /** The weight average that is evaluated and saved, when the recipe asks for one. */
+  readonly ema: ExponentialMovingAverage | null;
   private readonly history: EpochMetrics[] = [];
   private best: CheckpointMeta['best'];
   private readonly bestMetric: BestMetric;
@@ -82,6 +85,7 @@ export class Trainer {
     this.testLoader = new DataLoader(data.test, { batchSize: evalBatch, transform: new Normalize(), allocate });
     this.optimizer = buildOptimizer(recipe.optimizer, model.parameters());
     this.scheduler = buildScheduler(recipe.scheduler, this.optimizer, recipe.epochs, this.trainLoader.length);
+    this.ema = recipe.ema ? new ExponentialMovingAverage(model, recipe.ema.decay) : null;
     this.bestMetric = o.bestMetric ?? (data.val ? 'val_accuracy' : 'test_accuracy');
     if (this.bestMetric.startsWith('val') && !data.val) {
       throw new MnistLabError(`--best-metric ${this.bestMetric} needs a validation split; add --val-split 10000`);
@@ -96,8 +100,28 @@ export class Trainer {
     if (this.scheduler && meta.scheduler) this.scheduler.loadStateDict(meta.scheduler);
     setEngineRngState(meta.rng.engine);
     this.trainLoader.loadStateDict(meta.rng.trainLoader);
+    if (this.ema) this.restoreAverage(meta);
     this.history.push(...meta.history);
     this.best = meta.best;
+  }
+
+  /**
+   * A checkpoint's weights file holds the average (the model that was evaluated); the training
+   * weights it was averaging ride in the metadata, like the optimizer's momentum buffers.
+   */
+  private restoreAverage(meta: CheckpointMeta): void {
+    const ema = this.ema!;
+    if (!meta.ema) throw new MnistLabError('the checkpoint was trained without an EMA of the weights, but its recipe asks for one; the metadata is damaged');
+    const averages: Record<string, number[]> = {};
+    for (const [name, t] of this.o.model.stateDict()) averages[name] = Array.from(t.data);
+    ema.loadStateDict({ decay: meta.ema.decay, nAveraged: meta.ema.nAveraged, averages });
+    const training = new Map<string, { shape: number[]; data: number[] }>();
+    for (const [name, t] of this.o.model.stateDict()) {
+      const values = meta.ema.trainingWeights[name];
+      if (values?.length !== t.data.length) throw new MnistLabError(`the checkpoint's training weights for ${name} are missing or the wrong size; the metadata is damaged`);
+      training.set(name, { shape: [...t.shape], data: values });
+    }
+    this.o.model.loadStateDict(training);
   }
 
   get epochsDone(): number {
@@ -167,6 +191,7 @@ export class Trainer {
         this.optimizer.zeroGrad();
         loss.backward();
         this.optimizer.step();
+        this.ema?.update();
         const pred = out.argmax();
         let c = 0;
         for (let i = 0; i < batch.size; i++) if (pred[i] === batch.labels[i]) c++;
@@ -191,12 +216,11 @@ export class Trainer {
     this.log(`Train: Average loss: ${trainLoss.toFixed(4)}, Accuracy: ${correct}/${seen} (${trainAccuracy.toFixed(2)}%) [${trainSeconds.toFixed(1)} s, ${Math.round(seen / trainSeconds)} img/s]`);
 
     const evalStart = performance.now();
-    let val: EvalResult | null = null;
-    if (this.valLoader) {
-      val = evaluate(model, this.valLoader);
-      this.log(formatEvalLine('Validation set', val));
-    }
-    const test = evaluate(model, this.testLoader);
+    const { val, test } = this.withEvaluatedWeights(() => ({
+      val: this.valLoader ? evaluate(model, this.valLoader) : null,
+      test: evaluate(model, this.testLoader),
+    }));
+    if (val) this.log(formatEvalLine('Validation set', val));
     this.log(formatEvalLine('Test set', test));
     const evalSeconds = (performance.now() - evalStart) / 1000;
     if (this.scheduler && !this.scheduler.stepsPerBatch) {
@@ -211,6 +235,11 @@ export class Trainer {
     };
   }
 
+  /** Runs `fn` with the weights that are evaluated and saved: the average when there is one. */
+  private withEvaluatedWeights<T>(fn: () => T): T {
+    return this.ema ? this.ema.withAveragedWeights(fn) : fn();
+  }
+
   private updateBest(m: EpochMetrics): boolean {
     const value = {
       val_accuracy: m.valAccuracy, val_loss: m.valLoss, test_accuracy: m.testAccuracy, test_loss: m.testLoss,
@@ -223,6 +252,12 @@ export class Trainer {
       return true;
     }
     return false;
+  }
+
+  private trainingWeights(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const [name, t] of this.o.model.stateDict()) out[name] = Array.from(t.data);
+    return out;
   }
 
   private writeCheckpoint(base: 'best' | 'last', metrics: EpochMetrics | null): void {
@@ -241,7 +276,8 @@ export class Trainer {
       rng: { engine: getEngineRngState(), trainLoader: this.trainLoader.stateDict() },
       threads: this.o.threads,
       savedAt: new Date().toISOString(),
+      ...(this.ema && { ema: { decay: this.ema.decay, nAveraged: this.ema.nAveraged, trainingWeights: this.trainingWeights() } }),
     };
-    saveCheckpoint(this.o.outDir, base, this.o.model, meta);
+    this.withEvaluatedWeights(() => saveCheckpoint(this.o.outDir!, base, this.o.model, meta));
   }
 }

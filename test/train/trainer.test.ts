@@ -45,34 +45,39 @@ describe('Trainer', () => {
     }
   });
 
-  it('resumes exactly: 1 epoch + resume 1 epoch gives the same weights as 2 epochs in one go', async () => {
-    const a = mkdtempSync(join(tmpdir(), 'mnist-lab-a-'));
-    const b = mkdtempSync(join(tmpdir(), 'mnist-lab-b-'));
-    try {
-      await withWasmBackend(2, async () => {
-        await newTrainer(a, recipe).run();
-        // Stop after the first epoch, the way Ctrl-C does.
-        const controller = new AbortController();
-        const first = await newTrainer(b, recipe, { signal: controller.signal, onEpochEnd: () => controller.abort() }).run();
-        assert.equal(first.interrupted, true);
-        assert.equal(first.epochsCompleted, 1);
-        const located = locateCheckpoint(b, 'last');
-        manualSeed(12345); // resuming must not depend on the seed state at startup
-        const model = createModel('mnist8k-m3');
-        model.loadStateDict(readWeights(located.weights));
-        await new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe, data, outDir: b, threads: 2, log: quiet, resume: located.meta }).run();
-      });
-      const wa = readWeights(join(a, 'last.safetensors'));
-      const wb = readWeights(join(b, 'last.safetensors'));
-      for (const [k, t] of wa) assert.deepEqual(wb.get(k)!.data, t.data, `${k} differs after resume`);
-      const ha = JSON.parse(readFileSync(join(a, 'history.json'), 'utf8')) as { testLoss: number }[];
-      const hb = JSON.parse(readFileSync(join(b, 'history.json'), 'utf8')) as { testLoss: number }[];
-      assert.deepEqual(hb.map((h) => h.testLoss), ha.map((h) => h.testLoss));
-    } finally {
-      rmSync(a, { recursive: true, force: true });
-      rmSync(b, { recursive: true, force: true });
-    }
-  });
+  for (const [label, r] of [['', recipe], [' with an EMA of the weights', { ...recipe, ema: { decay: 0.9 } }]] as const) {
+    it(`resumes exactly${label}: 1 epoch + resume 1 epoch gives the same weights as 2 epochs in one go`, async () => {
+      const a = mkdtempSync(join(tmpdir(), 'mnist-lab-a-'));
+      const b = mkdtempSync(join(tmpdir(), 'mnist-lab-b-'));
+      try {
+        await withWasmBackend(2, async () => {
+          await newTrainer(a, r).run();
+          // Stop after the first epoch, the way Ctrl-C does.
+          const controller = new AbortController();
+          const first = await newTrainer(b, r, { signal: controller.signal, onEpochEnd: () => controller.abort() }).run();
+          assert.equal(first.interrupted, true);
+          assert.equal(first.epochsCompleted, 1);
+          const located = locateCheckpoint(b, 'last');
+          manualSeed(12345); // resuming must not depend on the seed state at startup
+          const model = createModel('mnist8k-m3');
+          model.loadStateDict(readWeights(located.weights));
+          await new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe: r, data, outDir: b, threads: 2, log: quiet, resume: located.meta }).run();
+        });
+        const wa = readWeights(join(a, 'last.safetensors'));
+        const wb = readWeights(join(b, 'last.safetensors'));
+        for (const [k, t] of wa) assert.deepEqual(wb.get(k)!.data, t.data, `${k} differs after resume`);
+        const ha = JSON.parse(readFileSync(join(a, 'history.json'), 'utf8')) as { testLoss: number }[];
+        const hb = JSON.parse(readFileSync(join(b, 'history.json'), 'utf8')) as { testLoss: number }[];
+        assert.deepEqual(hb.map((h) => h.testLoss), ha.map((h) => h.testLoss));
+        const ma = JSON.parse(readFileSync(join(a, 'last.json'), 'utf8')) as { ema?: unknown };
+        const mb = JSON.parse(readFileSync(join(b, 'last.json'), 'utf8')) as { ema?: unknown };
+        assert.deepEqual(mb.ema, ma.ema);
+      } finally {
+        rmSync(a, { recursive: true, force: true });
+        rmSync(b, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('stops on a NaN loss with a message naming the epoch and batch', async () => {
     await withWasmBackend(2, async () => {

@@ -43,6 +43,7 @@ interface TrainFlags {
   interpolation?: 'nearest' | 'bilinear';
   labelSmoothing?: number;
   dropout?: number;
+  ema?: number;
   valSplit?: number;
   seed?: number;
   threads: number;
@@ -78,6 +79,7 @@ export function recipeFromFlags(f: TrainFlags, base: Recipe = DEFAULT_RECIPE): R
     },
     labelSmoothing: f.labelSmoothing ?? base.labelSmoothing,
     ...(f.dropout !== undefined ? { dropout: f.dropout } : base.dropout !== undefined ? { dropout: base.dropout } : {}),
+    ...emaFromFlag(f.ema, base.ema),
     valSplit: f.valSplit ?? base.valSplit,
     seed: f.seed ?? base.seed,
   };
@@ -96,6 +98,12 @@ export function recipeFromFlags(f: TrainFlags, base: Recipe = DEFAULT_RECIPE): R
     };
   }
   return validateRecipe(r, 'train');
+}
+
+/** `--ema 0` turns off an average the base recipe has. */
+function emaFromFlag(flag: number | undefined, base: Recipe['ema']): Pick<Recipe, 'ema'> {
+  const decay = flag ?? base?.decay ?? 0;
+  return decay > 0 ? { ema: { decay } } : {};
 }
 
 function timestamp(): string {
@@ -131,6 +139,7 @@ export function addTrainCommand(program: Command): void {
     .addOption(new Option('--interpolation <mode>', 'augmentation interpolation').argParser(choice('--interpolation', ['nearest', 'bilinear'] as const)))
     .option('--label-smoothing <x>', 'label smoothing (default 0)', probability('--label-smoothing'))
     .option('--dropout <p>', "override the model's dropout probability", probability('--dropout'))
+    .option('--ema <decay>', `evaluate and save an exponential moving average of the weights with this decay per step, 0 for none (default ${DEFAULT_RECIPE.ema?.decay ?? 0})`, number('--ema', (n) => n >= 0 && n < 1, 'a decay in [0, 1), e.g. 0.999'))
     .option('--val-split <n>', 'training images held out for validation, seeded (default 0)', nonNegativeInt('--val-split'))
     .addOption(new Option('--best-metric <m>', 'metric that picks best.safetensors (default val_accuracy with a split, else test_accuracy)').argParser(choice('--best-metric', ['val_accuracy', 'val_loss', 'test_accuracy', 'test_loss'] as const)))
     .option('-s, --seed <n>', `seed for init, shuffling, augmentation and dropout (default ${DEFAULT_RECIPE.seed})`, nonNegativeInt('--seed'))

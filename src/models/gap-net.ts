@@ -15,8 +15,11 @@ import { logSoftmax } from '../tensor/ops/softmax.js';
 import { batchNormReluDropout } from '../tensor/ops/batch-norm-relu-dropout.js';
 
 export interface GapNetConfig {
-  /** Widths of conv1, conv2, the 1x1 transition conv3, conv4, conv5 and conv6. */
-  widths: readonly [number, number, number, number, number, number];
+  /**
+   * Widths of conv1, conv2, the 1x1 transition conv3, then one or more 3x3 blocks after the pool
+   * (m3 has three: conv4, conv5, conv6). Each 3x3 block shrinks the map by 2, so at most five fit.
+   */
+  widths: readonly [number, number, number, number, ...number[]];
   dropout?: number;
   /**
    * Speed option: run BN → ReLU → dropout as one fused op while training (about 10% faster steps).
@@ -27,39 +30,58 @@ export interface GapNetConfig {
   fusedBlocks?: boolean;
 }
 
+interface Block {
+  conv: Conv2d;
+  bn: BatchNorm2d;
+}
+
 export class GapNet extends Module {
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
   readonly conv2: Conv2d;
   readonly bn2: BatchNorm2d;
   readonly conv3: Conv2d;
-  readonly conv4: Conv2d;
-  readonly bn4: BatchNorm2d;
-  readonly conv5: Conv2d;
-  readonly bn5: BatchNorm2d;
-  readonly conv6: Conv2d;
-  readonly bn6: BatchNorm2d;
-  readonly conv7: Conv2d;
+  /** conv4/bn4, conv5/bn5, ... are set as named members in the constructor, in PyTorch's order. */
+  private readonly tail: Block[] = [];
+  /** The 1x1 classifier, registered as the next convN (conv7 in m3's layout); a plain holder so it is discovered once. */
+  private readonly head: { classifier: Conv2d };
   readonly drop: Dropout;
   private readonly fusedBlocks: boolean;
+  /** Side of the map that global average pooling sees. */
+  private readonly finalSize: number;
 
   constructor(config: GapNetConfig) {
     super();
-    const [c1, c2, t, c4, c5, c6] = config.widths;
+    const [c1, c2, t, ...tailWidths] = config.widths;
+    if (tailWidths.length < 1 || tailWidths.length > 5) throw new Error(`GapNet: 1 to 5 blocks after the pool fit a 12x12 map, got ${tailWidths.length}`);
     this.conv1 = new Conv2d(1, c1, 3, { bias: false });
     this.bn1 = new BatchNorm2d(c1);
     this.conv2 = new Conv2d(c1, c2, 3, { bias: false });
     this.bn2 = new BatchNorm2d(c2);
     this.conv3 = new Conv2d(c2, t, 1, { bias: false });
-    this.conv4 = new Conv2d(t, c4, 3, { bias: false });
-    this.bn4 = new BatchNorm2d(c4);
-    this.conv5 = new Conv2d(c4, c5, 3, { bias: false });
-    this.bn5 = new BatchNorm2d(c5);
-    this.conv6 = new Conv2d(c5, c6, 3, { bias: false });
-    this.bn6 = new BatchNorm2d(c6);
-    this.conv7 = new Conv2d(c6, 10, 1, { bias: false });
+    const members = this as unknown as Record<string, Module>;
+    let inChannels = t;
+    tailWidths.forEach((width, i) => {
+      const block = { conv: new Conv2d(inChannels, width, 3, { bias: false }), bn: new BatchNorm2d(width) };
+      members[`conv${4 + i}`] = block.conv;
+      members[`bn${4 + i}`] = block.bn;
+      this.tail.push(block);
+      inChannels = width;
+    });
+    this.head = { classifier: new Conv2d(inChannels, 10, 1, { bias: false }) };
+    members[`conv${4 + tailWidths.length}`] = this.head.classifier;
     this.drop = new Dropout(config.dropout ?? 0);
     this.fusedBlocks = config.fusedBlocks ?? false;
+    this.finalSize = 12 - 2 * tailWidths.length;
+  }
+
+  /** Named members in PyTorch's registration order: the generated tail sits between conv3 and drop. */
+  protected override members(): [string, unknown][] {
+    const all = Object.entries(this);
+    const generated = all.filter(([k]) => /^(conv|bn)\d+$/.test(k) && Number(k.replace(/\D/g, '')) >= 4);
+    const rest = all.filter((e) => !generated.includes(e));
+    const at = rest.findIndex(([k]) => k === 'conv3') + 1;
+    return [...rest.slice(0, at), ...generated, ...rest.slice(at)];
   }
 
   private block(conv: Conv2d, bn: BatchNorm2d, x: Tensor): Tensor {
@@ -85,10 +107,8 @@ export class GapNet extends Module {
     x = this.block(this.conv1, this.bn1, x); // 26x26
     x = this.block(this.conv2, this.bn2, x); // 24x24
     x = maxPool2d(this.conv3.call(x), 2); // 12x12
-    x = this.block(this.conv4, this.bn4, x); // 10x10
-    x = this.block(this.conv5, this.bn5, x); // 8x8
-    x = this.block(this.conv6, this.bn6, x); // 6x6
-    x = avgPool2d(x, 6);
-    return logSoftmax(this.conv7.call(x).flatten(1), 1);
+    for (const { conv, bn } of this.tail) x = this.block(conv, bn, x); // 10x10, 8x8, 6x6, ...
+    x = avgPool2d(x, this.finalSize);
+    return logSoftmax(this.head.classifier.call(x).flatten(1), 1);
   }
 }

@@ -42,6 +42,11 @@ const entries: ZooEntry[] = [
     create: (config) => new GapNet({ widths: [10, 16, 10, 14, 16, 18], dropout: config?.dropout }),
   },
   {
+    name: 'gapnet-8k-deep',
+    description: 'GapNet with a fourth 3x3 block after the pool (widths 8-16-8-12-14-14-16): GAP over 4x4, receptive field 22',
+    create: (config) => new GapNet({ widths: [8, 16, 8, 12, 14, 14, 16], dropout: config?.dropout }),
+  },
+  {
     name: 'gapnet-5k',
     description: 'mnist-lab record attempt <= 5k: the same layout at widths 8-12-8-12-12-14',
     create: (config) => new GapNet({ widths: [8, 12, 8, 12, 12, 14], dropout: config?.dropout }),

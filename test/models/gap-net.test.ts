@@ -1,0 +1,42 @@
+/**
+ * GapNet's layout options: the number of 3x3 blocks after the pool sets the state-dict keys (in
+ * PyTorch's registration order), the parameter count and the map that GAP averages.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { GapNet } from '../../src/models/gap-net.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { noGrad } from '../../src/tensor/grad-mode.js';
+import { manualSeed } from '../../src/tensor/random.js';
+
+function convParams(cin: number, cout: number, k: number): number {
+  return cin * cout * k * k;
+}
+
+describe('GapNet', () => {
+  it("m3's layout (three blocks after the pool) keeps m3's key names", () => {
+    manualSeed(1);
+    const keys = [...new GapNet({ widths: [10, 16, 10, 14, 16, 18] }).stateDict().keys()].filter((k) => k.endsWith('weight'));
+    assert.deepEqual(keys, ['conv1.weight', 'bn1.weight', 'conv2.weight', 'bn2.weight', 'conv3.weight', 'conv4.weight', 'bn4.weight', 'conv5.weight', 'bn5.weight', 'conv6.weight', 'bn6.weight', 'conv7.weight']);
+  });
+
+  it('a fourth block adds conv7/bn7, moves the classifier to conv8 and pools a 4x4 map', () => {
+    manualSeed(1);
+    const widths = [8, 16, 8, 12, 14, 14, 16] as const;
+    const model = new GapNet({ widths });
+    const keys = [...model.stateDict().keys()].filter((k) => k.endsWith('weight'));
+    assert.deepEqual(keys.slice(-3), ['conv7.weight', 'bn7.weight', 'conv8.weight']);
+    const bn = 2 * (8 + 16 + 12 + 14 + 14 + 16);
+    const convs = convParams(1, 8, 3) + convParams(8, 16, 3) + convParams(16, 8, 1) + convParams(8, 12, 3) + convParams(12, 14, 3) +
+      convParams(14, 14, 3) + convParams(14, 16, 3) + convParams(16, 10, 1);
+    assert.equal(model.numParameters(), convs + bn);
+    model.eval();
+    const out = noGrad(() => model.call(new Tensor(new Float32Array(2 * 28 * 28).fill(0.5), [2, 1, 28, 28])));
+    assert.deepEqual(out.shape, [2, 10]);
+    for (const v of out.data) assert.ok(Number.isFinite(v));
+  });
+
+  it('refuses more blocks than a 12x12 map holds', () => {
+    assert.throws(() => new GapNet({ widths: [8, 8, 8, 8, 8, 8, 8, 8, 8] }), /1 to 5 blocks/);
+  });
+});

@@ -21,6 +21,13 @@ import type { EpochMetrics } from './metrics.js';
 
 export const CHECKPOINT_FORMAT = 'mnist-lab-checkpoint-v1';
 
+export interface CheckpointDataSource {
+  /** Absolute path of --data-dir; null for the bundled MNIST. */
+  dataDir: string | null;
+  limitTrain: number | null;
+  limitTest: number | null;
+}
+
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
   mnistLabVersion: string;
@@ -37,6 +44,8 @@ export interface CheckpointMeta {
   rng: { engine: EngineRngState; trainLoader: DataLoaderState };
   threads: number;
   savedAt: string;
+  /** Where the images came from, so that a resume reads the same ones without repeating the flags. */
+  data?: CheckpointDataSource;
   /**
    * Only with an EMA recipe: the weights files then hold the average, and these are the raw
    * training weights (and the average's step count) that resuming needs.

@@ -25,7 +25,7 @@ import { MnistLabError } from '../util/errors.js';
 import { mnistLabVersion } from '../util/version.js';
 import type { ModelConfig } from '../models/zoo.js';
 import { type Recipe, buildOptimizer, buildScheduler, buildTrainTransform } from './recipe.js';
-import { CHECKPOINT_FORMAT, type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, type CheckpointDataSource, type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
 import { type EpochMetrics, writeHistory } from './metrics.js';
 import { evaluate, formatEvalLine, type EvalResult } from './evaluate.js';
 
@@ -50,6 +50,8 @@ export interface TrainerOptions {
   /** Chooses the best checkpoint; default: val_accuracy with a validation split, else test_accuracy. */
   bestMetric?: BestMetric;
   evalBatchSize?: number;
+  /** Recorded in checkpoints so that `--resume` reads the same images. */
+  dataSource?: CheckpointDataSource;
   onEpochEnd?: (metrics: EpochMetrics) => void;
 }
 
@@ -276,6 +278,7 @@ export class Trainer {
       rng: { engine: getEngineRngState(), trainLoader: this.trainLoader.stateDict() },
       threads: this.o.threads,
       savedAt: new Date().toISOString(),
+      ...(this.o.dataSource && { data: this.o.dataSource }),
       ...(this.ema && { ema: { decay: this.ema.decay, nAveraged: this.ema.nAveraged, trainingWeights: this.trainingWeights() } }),
     };
     this.withEvaluatedWeights(() => saveCheckpoint(this.o.outDir!, base, this.o.model, meta));

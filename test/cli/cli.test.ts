@@ -134,7 +134,7 @@ describe('mnist-lab CLI: train', () => {
     assertUserError(run('train', '--out', out, '--limit-train', '1000'), /already holds a run/);
   });
 
-  it('Ctrl-C stops at a batch boundary, leaves a resumable checkpoint, and --resume finishes the run', async () => {
+  it('Ctrl-C stops at a batch boundary, leaves a resumable checkpoint, and --resume finishes the run on the same images', async () => {
     const out = join(dir, 'interrupted');
     const child = spawn(process.execPath, [cli, 'train', '--epochs', '2', '--limit-train', '3000', '--limit-test', '200', '--out', out, '--threads', '1'], { cwd: repoRoot });
     let stdout = '';
@@ -147,9 +147,10 @@ describe('mnist-lab CLI: train', () => {
     assert.match(stdout, /Interrupted during epoch 1 at batch \d+\/\d+/);
     assert.match(stdout, /Resume with: mnist-lab train --resume /);
     assert.ok(existsSync(join(out, 'last.json')), 'a resumable checkpoint exists');
-    const resumed = run('train', '--resume', out, '--threads', '1', '--limit-train', '3000', '--limit-test', '200');
+    // The data flags come from the checkpoint: no --limit-* here.
+    const resumed = run('train', '--resume', out, '--threads', '1');
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stdout, /Resuming gapnet-8k after epoch 0/);
+    assert.match(resumed.stdout, /Resuming gapnet-8k after epoch 0 \(7,886 params\) on 3000 images, testing on 200/);
     assert.match(resumed.stdout, /EPOCH: 2\/2/);
   });
 });

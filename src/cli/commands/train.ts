@@ -7,7 +7,7 @@ import { manualSeed } from '../../tensor/random.js';
 import { loadMnist } from '../../data/mnist.js';
 import { DEFAULT_RECIPE, type Recipe, type OptimizerName, type SchedulerName, validateRecipe } from '../../train/recipe.js';
 import { Trainer, type BestMetric } from '../../train/trainer.js';
-import { locateCheckpoint, readWeights, type CheckpointMeta } from '../../train/checkpoint.js';
+import { locateCheckpoint, readWeights, type CheckpointDataSource, type CheckpointMeta } from '../../train/checkpoint.js';
 import { collectSummary } from '../../report/model-summary.js';
 import { formatSummaryTable } from '../../report/summary-table.js';
 import { writeFileAtomicSync } from '../../util/atomic-write.js';
@@ -146,7 +146,7 @@ export function addTrainCommand(program: Command): void {
     .option('-t, --threads <n>', 'worker threads (default: every core)', positiveInt('--threads'), defaultThreads())
     .addOption(new Option('--backend <name>', 'compute backend').argParser(choice('--backend', ['wasm', 'reference'] as const)).default('wasm'))
     .option('-o, --out <dir>', 'output directory (default runs/<model>-<timestamp>)')
-    .option('--resume <path>', 'continue a run from its directory or last.json; the recipe comes from the checkpoint')
+    .option('--resume <path>', 'continue a run from its directory or last.json; the recipe and the data flags come from the checkpoint')
     .option('--data-dir <dir>', 'IDX files to train on instead of the bundled MNIST (also torchvision MNIST/raw layouts)')
     .option('--limit-train <n>', 'use only the first N training images (quick runs)', positiveInt('--limit-train'))
     .option('--limit-test <n>', 'use only the first N test images (quick runs)', positiveInt('--limit-test'))
@@ -201,9 +201,16 @@ async function runTrain(f: TrainFlags): Promise<void> {
     const modelConfig = recipe.dropout !== undefined ? { dropout: recipe.dropout } : {};
     const model = createModel(modelName, modelConfig);
     if (resumeWeights) model.loadStateDict(readWeights(resumeWeights));
+    // A resumed run reads the images it started with unless the flags say otherwise.
+    const saved = resumeMeta?.data;
+    const dataSource: CheckpointDataSource = {
+      dataDir: f.dataDir !== undefined ? resolve(f.dataDir) : saved?.dataDir ?? null,
+      limitTrain: f.limitTrain ?? saved?.limitTrain ?? null,
+      limitTest: f.limitTest ?? saved?.limitTest ?? null,
+    };
     const data = loadMnist({
-      dataDir: f.dataDir, valSplit: recipe.valSplit, seed: recipe.seed,
-      limit: { train: f.limitTrain, test: f.limitTest },
+      dataDir: dataSource.dataDir ?? undefined, valSplit: recipe.valSplit, seed: recipe.seed,
+      limit: { train: dataSource.limitTrain ?? undefined, test: dataSource.limitTest ?? undefined },
     });
     mkdirSync(outDir, { recursive: true });
     const summary = collectSummary(model);
@@ -222,7 +229,8 @@ async function runTrain(f: TrainFlags): Promise<void> {
       `${data.val ? `, validating on ${data.val.n}` : ''}, testing on ${data.test.n}; ${engine.name} backend, ${engine.threads} thread(s); writing to ${outDir}`);
     const trainer = new Trainer({
       model, modelName, modelConfig, recipe, data, outDir, threads: engine.threads, log,
-      progressStream: process.stderr, signal: controller.signal, resume: resumeMeta, bestMetric: f.bestMetric,
+      progressStream: process.stderr, signal: controller.signal, resume: resumeMeta, dataSource,
+      bestMetric: f.bestMetric ?? (resumeMeta?.best.metric as BestMetric | undefined),
     });
     const result = await trainer.run();
     const last = result.history[result.history.length - 1];

@@ -29,7 +29,29 @@ describe('experiments', () => {
       const recorded = readResult(committed, e.name);
       if (!recorded) continue; // not run yet: nothing is claimed about it
       assert.equal(recorded.parameters, params, `${e.name}: results record ${recorded.parameters} params, the file builds ${params}`);
+      assert.deepEqual(recorded.recipe, JSON.parse(JSON.stringify(e.recipe)), `${e.name}: the recorded results were trained with another recipe than the file states; rerun it`);
       assert.ok(readme.includes(params.toLocaleString('en-US')), `${e.name}: reports/README.md does not state ${params.toLocaleString('en-US')} params`);
+    }
+  });
+
+  it("the README's results table states what the committed results give", async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Results'));
+    const rows = section.split('\n').filter((l) => /^\| \d\d /.test(l));
+    const experiments = await loadExperiments();
+    const recorded = experiments.filter((e) => readResult(join(repoRoot, 'reports', 'results'), e.name));
+    assert.equal(rows.length, recorded.length, 'one README row per recorded experiment');
+    for (const e of recorded) {
+      const result = readResult(join(repoRoot, 'reports', 'results'), e.name)!;
+      const row = rows.find((r) => r.startsWith(`| ${e.name.slice(0, 2)} `));
+      assert.ok(row, `README has no row for ${e.name}`);
+      const cells = row.split('|').slice(1, -1).map((c) => c.trim());
+      const s = experimentStats(result);
+      const std = s.lastMeanAccuracy.std === null ? '' : ` ± ${s.lastMeanAccuracy.std.toFixed(2)}`;
+      assert.deepEqual(cells.slice(1), [
+        result.parameters.toLocaleString('en-US'), s.bestTrainAccuracy.toFixed(2), s.bestTestAccuracy.toFixed(2),
+        s.lastMin.toFixed(2), `${s.lastMeanAccuracy.mean.toFixed(2)}${std}`, String(s.seedCount),
+      ], `README row for ${e.name}`);
     }
   });
 

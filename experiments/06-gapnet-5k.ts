@@ -1,19 +1,11 @@
 /** Iteration 6: the record attempt under 5k parameters. */
 import { defineExperiment } from '../src/experiments/experiment.js';
+import iteration5 from './05-gapnet-8k.js';
 
 export default defineExperiment({
   title: 'Record attempt under 5k: GapNet-5k (4,960)',
   model: 'gapnet-5k',
-  recipe: {
-    epochs: 15,
-    batchSize: 64,
-    optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 0 },
-    scheduler: { name: 'onecycle', maxLr: 0.05, pctStart: 0.3, annealStrategy: 'cos', divFactor: 25, finalDivFactor: 1e4 },
-    augmentation: { rotation: 7, interpolation: 'nearest' },
-    labelSmoothing: 0,
-    valSplit: 0,
-    seed: 1,
-  },
+  recipe: iteration5.recipe,
   seeds: [1, 2],
   chosenOn: "none of its own: experiment 05's recipe, chosen on the validation split for GapNet-8k, unchanged",
   target: [

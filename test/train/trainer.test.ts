@@ -15,6 +15,9 @@ import { manualSeed } from '../../src/tensor/random.js';
 import { locateCheckpoint, readWeights } from '../../src/train/checkpoint.js';
 import { MnistLabError } from '../../src/util/errors.js';
 import { withWasmBackend } from '../helpers/wasm.js';
+import { evaluate } from '../../src/train/evaluate.js';
+import { DataLoader } from '../../src/data/data-loader.js';
+import { Normalize } from '../../src/data/transforms/normalize.js';
 
 const data = loadMnist({ valSplit: 0, limit: { train: 4000, test: 1000 } });
 // No weight average here (the champion's EMA horizon is longer than these 126 steps); one case adds its own.
@@ -71,6 +74,11 @@ describe('Trainer', () => {
         const ha = JSON.parse(readFileSync(join(a, 'history.json'), 'utf8')) as { testLoss: number }[];
         const hb = JSON.parse(readFileSync(join(b, 'history.json'), 'utf8')) as { testLoss: number }[];
         assert.deepEqual(hb.map((h) => h.testLoss), ha.map((h) => h.testLoss));
+        // The saved weights are the evaluated ones: loading them reproduces the last epoch's test loss.
+        const saved = createModel('mnist8k-m3');
+        saved.loadStateDict(wa);
+        const testLoss = await withWasmBackend(2, async () => evaluate(saved, new DataLoader(data.test, { batchSize: 1000, transform: new Normalize() })).loss);
+        assert.equal(testLoss, ha.at(-1)!.testLoss);
         const ma = JSON.parse(readFileSync(join(a, 'last.json'), 'utf8')) as { ema?: unknown };
         const mb = JSON.parse(readFileSync(join(b, 'last.json'), 'utf8')) as { ema?: unknown };
         assert.deepEqual(mb.ema, ma.ema);

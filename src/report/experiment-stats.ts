@@ -8,7 +8,7 @@
 import type { ExperimentResult, SeedRun } from './experiment-result.js';
 import { MnistLabError } from '../util/errors.js';
 import { formatThousands } from '../util/python-format.js';
-import { percent } from './markdown.js';
+import { percent, percentAgainst } from './markdown.js';
 
 /** The accuracy every goal asks for, in percent. */
 export const TARGET_ACCURACY = 99.4;
@@ -219,7 +219,7 @@ export function checkGoal(goal: Goal, result: ExperimentResult): GoalCheck {
   if (passingSeeds < runs.length) problems.push(`${runs.length - passingSeeds} seed${runs.length - passingSeeds === 1 ? '' : 's'} below ${percent(TARGET_ACCURACY)}`);
   if (goal.minMean !== null) {
     const ok = reachesTarget(overallMean, goal.minMean);
-    parts.push(`mean ${percent(overallMean)} ${ok ? '≥' : '<'} ${percent(goal.minMean)}`);
+    parts.push(`mean ${ok ? percent(overallMean) : percentAgainst(overallMean, goal.minMean)} ${ok ? '≥' : '<'} ${percent(goal.minMean)}`);
     if (!ok) problems.push('mean too low');
   } else {
     parts.push(`mean ${percent(overallMean)}`);

@@ -28,3 +28,13 @@ export function escapeHtml(text: string): string {
 export function percent(value: number, digits = 2): string {
   return `${value.toFixed(digits)}%`;
 }
+
+/**
+ * `value` as a percentage beside the `threshold` it is compared with: with more digits when two
+ * would round a value below the threshold up to it ("99.495% < 99.50%", never "99.50% < 99.50%").
+ */
+export function percentAgainst(value: number, threshold: number): string {
+  let digits = 2;
+  while (digits < 6 && value < threshold && value.toFixed(digits) === threshold.toFixed(digits)) digits++;
+  return percent(value, digits);
+}

@@ -29,6 +29,11 @@ test('goal (a) names every reason it is not met', () => {
   assert.equal(lowMean.met, false);
   assert.match(lowMean.detail, /mean 99\.45% < 99\.50%.*Short of the goal: mean too low$/);
 
+  // A mean that two decimals would round up to the goal is printed with the digit that decides it.
+  const justUnder = checkGoal(goalA, experiment('u', 7900, seeds(5, [99.47, 99.5, 99.5, 99.51, 99.495])));
+  assert.equal(justUnder.met, false);
+  assert.match(justUnder.detail, /mean 99\.495% < 99\.50%.*Short of the goal: mean too low$/);
+
   const fewSeeds = checkGoal(goalA, experiment('f', 7900, seeds(4, [99.6, 99.6, 99.6, 99.6, 99.6])));
   assert.equal(fewSeeds.met, false);
   assert.match(fewSeeds.detail, /Short of the goal: 4 seeds, the goal needs 5$/);

@@ -19,6 +19,10 @@ export default defineExperiment({
     'Hold 99.4% on every one of the last 5 epochs for every seed, with a mean of at least 99.5% (goal a).',
   ],
   analysis: [
-    'TODO',
+    'The 99.4% floor now holds: every seed stays at or above 99.44% on each of its last 5 epochs (25 of 25), and 6-10 epochs per seed reach 99.4%.',
+    'Goal (a) is still missed, by its mean: 99.495% over those 25 epochs against the 99.50% asked, half a test image per evaluation. Seeds 3 and 4 average 99.52% and 99.51%, seed 1 99.50%, seed 5 99.48% and seed 2 99.47%.',
+    'Against iteration 5 (same model, same seeds) the last-5 mean rises from 99.43% to 99.50% and the lowest epoch from 99.29% to 99.44%; the epoch-11 dip is gone, and the spread over seeds halves (std 0.039 to 0.021).',
+    'Train accuracy (99.49-99.60% at best, the training weights on augmented batches) is level with test accuracy: no over-fitting, so what is left is capacity and how fast the last epochs settle.',
+    'The first epochs print the average, which after epoch 1 still carries most of the random initial weights (10-27% test accuracy); it passes 99% by epoch 4.',
   ],
 });

@@ -140,7 +140,31 @@ interface FrontierRow {
   mean: number;
   low: number;
   high: number;
+  /** Which side of its point the label goes: left when it would overprint a neighbour's. */
+  labelSide: 'left' | 'right';
 }
+
+/**
+ * Experiments with (nearly) the same parameter count and accuracy would print their names on top of
+ * each other; every other one of such a run of neighbours puts its name on the left instead.
+ * `minGap` is the accuracy difference a label's height spans on the chart.
+ */
+export function assignLabelSides(rows: readonly Omit<FrontierRow, 'labelSide'>[], minGap: number): FrontierRow[] {
+  const out: FrontierRow[] = rows.map((r) => ({ ...r, labelSide: 'right' }));
+  const order = [...out].sort((a, b) => a.parameters - b.parameters || b.mean - a.mean);
+  for (let i = 1; i < order.length; i++) {
+    const prev = order[i - 1]!;
+    const cur = order[i]!;
+    const sameColumn = cur.parameters / prev.parameters < 1.05;
+    if (sameColumn && prev.mean - cur.mean < minGap && prev.labelSide === 'right') cur.labelSide = 'left';
+  }
+  return out;
+}
+
+const FRONTIER_HEIGHT = 320;
+const LABEL_FONT_SIZE = 11;
+/** Pixels a label needs, with a little air. */
+const LABEL_HEIGHT = LABEL_FONT_SIZE + 3;
 
 /** Parameter budgets of the goals, drawn as vertical guides. */
 const BUDGETS = [
@@ -153,25 +177,28 @@ const BUDGETS = [
  * error bars from the lowest to the highest seed mean, each point labelled with its experiment.
  */
 export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
-  const rows: FrontierRow[] = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMeanAccuracy.mean, low: s.lastMeanAccuracy.low, high: s.lastMeanAccuracy.high }));
+  const points = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMeanAccuracy.mean, low: s.lastMeanAccuracy.low, high: s.lastMeanAccuracy.high }));
   const windows = new Set(stats.map((s) => s.window));
   const windowText = windows.size === 1 ? `last ${[...windows][0]} epochs` : `last ≤ ${LAST_EPOCHS} epochs`;
   // Domains padded around the data (and the budgets and the target), so that a single experiment
   // or a tight cluster still sits inside the frame with room for its label to the right.
-  const params = [...rows.map((r) => r.parameters), ...BUDGETS.map((b) => b.parameters)];
+  const params = [...points.map((r) => r.parameters), ...BUDGETS.map((b) => b.parameters)];
   const xDomain = [Math.min(...params) / 1.5, Math.max(...params) * 2.5];
-  const accuracies = [...rows.flatMap((r) => [r.low, r.high]), TARGET_ACCURACY];
+  // A label on the left of the leftmost column needs that much room again.
+  const accuracies = [...points.flatMap((r) => [r.low, r.high]), TARGET_ACCURACY];
   const yLow = Math.min(...accuracies);
   const yHigh = Math.max(...accuracies);
   const yPad = Math.max(0.05, 0.1 * (yHigh - yLow));
   const yDomain = [yLow - yPad, Math.min(100, yHigh + yPad)];
+  const rows = assignLabelSides(points, ((yDomain[1]! - yDomain[0]!) * LABEL_HEIGHT) / FRONTIER_HEIGHT);
+  if (rows.some((r) => r.labelSide === 'left')) xDomain[0] = Math.min(...params) / 3;
   const x = { field: 'parameters', type: 'quantitative', title: 'parameters (log scale)', scale: { type: 'log', domain: xDomain, nice: false } };
   const budgets = { values: BUDGETS };
   const spec = {
     $schema: SCHEMA,
     title: { text: 'Parameters vs test accuracy', subtitle: `mean over seeds of the ${windowText}; bars: lowest to highest seed` },
-    width: 520,
-    height: 320,
+    width: 600,
+    height: FRONTIER_HEIGHT,
     layer: [
       {
         data: budgets,
@@ -198,10 +225,11 @@ export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
               y: { field: 'mean', type: 'quantitative', title: `test accuracy, ${windowText} (%)`, scale: { domain: yDomain, nice: false, zero: false } },
             },
           },
-          {
-            mark: { type: 'text', align: 'left', baseline: 'middle', dx: 7, fontSize: 11 },
+          ...(['right', 'left'] as const).map((side) => ({
+            transform: [{ filter: { field: 'labelSide', equal: side } }],
+            mark: { type: 'text', align: side === 'right' ? 'left' : 'right', baseline: 'middle', dx: side === 'right' ? 7 : -7, fontSize: LABEL_FONT_SIZE },
             encoding: { x, y: { field: 'mean', type: 'quantitative' }, text: { field: 'name' } },
-          },
+          })),
         ],
       },
     ],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { curvesSpec, frontierSpec, zoomedAccuracyFloor } from '../../src/report/plots.js';
+import { assignLabelSides, curvesSpec, frontierSpec, zoomedAccuracyFloor } from '../../src/report/plots.js';
 import { experimentStats } from '../../src/report/experiment-stats.js';
 import { chartSvg } from '../../src/report/render-chart.js';
 import { xmlRoot } from './image-checks.js';
@@ -54,4 +54,10 @@ test('frontierSpec: one point per experiment with its seed range', async () => {
   const { svg, warnings } = await chartSvg(spec);
   assert.deepEqual(warnings, []);
   for (const text of ['01-a', '02-b', '99.4%', '8k', 'parameters (log scale)']) assert.ok(svg.includes(text), text);
+});
+
+test('assignLabelSides moves every other crowded label of a column to the left', () => {
+  const point = (name: string, parameters: number, mean: number) => ({ name, parameters, mean, low: mean, high: mean });
+  const sides = assignLabelSides([point('a', 7886, 99.5), point('b', 7886, 99.49), point('c', 7886, 99.43), point('d', 4960, 99.495)], 0.02);
+  assert.deepEqual(sides.map((s) => s.labelSide), ['right', 'left', 'right', 'right']);
 });

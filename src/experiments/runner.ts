@@ -57,7 +57,7 @@ export async function runExperiment(e: NamedExperiment, o: RunOptions): Promise<
     const seeded: Recipe = { ...recipe, seed };
     manualSeed(seed);
     const model = buildModel(e, seeded);
-    const data = loadMnist({ valSplit: seeded.valSplit, seed, limit: { train: o.limitTrain, test: o.limitTest } });
+    const data = loadMnist({ valSplit: seeded.valSplit, seed: seeded.splitSeed ?? seed, limit: { train: o.limitTrain, test: o.limitTest } });
     const runDir = join(o.runsDir, e.name, `seed-${seed}`);
     const log: string[] = [];
     o.log(`== ${e.name} (${modelName(e)}, ${model.numParameters().toLocaleString('en-US')} params), seed ${seed} ==`);

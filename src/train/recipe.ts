@@ -80,6 +80,11 @@ export interface Recipe {
   ema?: { decay: number };
   /** Training images held out for validation (0: none). */
   valSplit: number;
+  /**
+   * Seed of the validation split; default: `seed`. Fixing it while `seed` varies compares recipes
+   * over several initializations on one and the same held-out set.
+   */
+  splitSeed?: number;
   seed: number;
 }
 
@@ -172,5 +177,6 @@ export function validateRecipe(r: Recipe, where: string): Recipe {
   if (r.ema !== undefined && !(r.ema.decay >= 0 && r.ema.decay < 1)) fail(`EMA decay must be in [0, 1), got ${r.ema.decay}; 0.999 is typical`);
   if (!Number.isInteger(r.valSplit) || r.valSplit < 0 || r.valSplit >= 60000) fail(`val split must be a whole number in [0, 60000), got ${r.valSplit}`);
   if (!Number.isInteger(r.seed) || r.seed < 0) fail(`seed must be a whole number >= 0, got ${r.seed}`);
+  if (r.splitSeed !== undefined && (!Number.isInteger(r.splitSeed) || r.splitSeed < 0)) fail(`split seed must be a whole number >= 0, got ${r.splitSeed}`);
   return r;
 }

@@ -45,6 +45,7 @@ interface TrainFlags {
   dropout?: number;
   ema?: number;
   valSplit?: number;
+  splitSeed?: number;
   seed?: number;
   threads: number;
   backend: BackendName;
@@ -81,6 +82,7 @@ export function recipeFromFlags(f: TrainFlags, base: Recipe = DEFAULT_RECIPE): R
     ...(f.dropout !== undefined ? { dropout: f.dropout } : base.dropout !== undefined ? { dropout: base.dropout } : {}),
     ...emaFromFlag(f.ema, base.ema),
     valSplit: f.valSplit ?? base.valSplit,
+    ...(f.splitSeed !== undefined ? { splitSeed: f.splitSeed } : base.splitSeed !== undefined ? { splitSeed: base.splitSeed } : {}),
     seed: f.seed ?? base.seed,
   };
   const s = r.scheduler;
@@ -142,6 +144,7 @@ export function addTrainCommand(program: Command): void {
     .option('--ema <decay>', `evaluate and save an exponential moving average of the weights with this decay per step, 0 for none (default ${DEFAULT_RECIPE.ema?.decay ?? 0})`, number('--ema', (n) => n >= 0 && n < 1, 'a decay in [0, 1), e.g. 0.999'))
     .option('--val-split <n>', 'training images held out for validation, seeded (default 0)', nonNegativeInt('--val-split'))
     .addOption(new Option('--best-metric <m>', 'metric that picks best.safetensors (default val_accuracy with a split, else test_accuracy)').argParser(choice('--best-metric', ['val_accuracy', 'val_loss', 'test_accuracy', 'test_loss'] as const)))
+    .option('--split-seed <n>', 'seed of the validation split (default: --seed); fix it to compare seeds on one split', nonNegativeInt('--split-seed'))
     .option('-s, --seed <n>', `seed for init, shuffling, augmentation and dropout (default ${DEFAULT_RECIPE.seed})`, nonNegativeInt('--seed'))
     .option('-t, --threads <n>', 'worker threads (default: every core)', positiveInt('--threads'), defaultThreads())
     .addOption(new Option('--backend <name>', 'compute backend').argParser(choice('--backend', ['wasm', 'reference'] as const)).default('wasm'))
@@ -209,7 +212,7 @@ async function runTrain(f: TrainFlags): Promise<void> {
       limitTest: f.limitTest ?? saved?.limitTest ?? null,
     };
     const data = loadMnist({
-      dataDir: dataSource.dataDir ?? undefined, valSplit: recipe.valSplit, seed: recipe.seed,
+      dataDir: dataSource.dataDir ?? undefined, valSplit: recipe.valSplit, seed: recipe.splitSeed ?? recipe.seed,
       limit: { train: dataSource.limitTrain ?? undefined, test: dataSource.limitTest ?? undefined },
     });
     mkdirSync(outDir, { recursive: true });

@@ -11,7 +11,6 @@ import { createModel } from '../models/zoo.js';
 import { manualSeed } from '../tensor/random.js';
 import { loadMnist } from '../data/mnist.js';
 import { Trainer } from '../train/trainer.js';
-import { evaluate } from '../train/evaluate.js';
 import type { Recipe } from '../train/recipe.js';
 import { collectSummary } from '../report/model-summary.js';
 import { formatSummaryTable } from '../report/summary-table.js';
@@ -71,7 +70,8 @@ export async function runExperiment(e: NamedExperiment, o: RunOptions): Promise<
     });
     const r = await trainer.run();
     if (r.interrupted) return result;
-    const final = evaluate(model, trainer.testLoader, { collectPredictions: true });
+    // The reported model: with an EMA recipe that is the average, not the last step's weights.
+    const final = trainer.evaluate(trainer.testLoader, { collectPredictions: true });
     const run: SeedRun = {
       seed, history: r.history, log, runDir: relative(process.cwd(), runDir),
       testPredictions: Array.from(final.predictions!).join(''),

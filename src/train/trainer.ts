@@ -237,6 +237,11 @@ export class Trainer {
     };
   }
 
+  /** Evaluates the model as the run reports it: with the weight average when the recipe has one. */
+  evaluate(loader: DataLoader, options: { collectPredictions?: boolean } = {}): EvalResult {
+    return this.withEvaluatedWeights(() => evaluate(this.o.model, loader, options));
+  }
+
   /** Runs `fn` with the weights that are evaluated and saved: the average when there is one. */
   private withEvaluatedWeights<T>(fn: () => T): T {
     return this.ema ? this.ema.withAveragedWeights(fn) : fn();

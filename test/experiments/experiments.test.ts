@@ -34,6 +34,18 @@ describe('experiments', () => {
     }
   });
 
+  it("each recorded seed's saved test predictions are the model its last epoch reported", async () => {
+    const labels = loadMnist({ valSplit: 0 }).test.labels;
+    for (const e of await loadExperiments()) {
+      const recorded = readResult(join(repoRoot, 'reports', 'results'), e.name);
+      for (const run of recorded?.seeds ?? []) {
+        let correct = 0;
+        for (let i = 0; i < labels.length; i++) if (Number(run.testPredictions[i]) === labels[i]) correct++;
+        assert.equal(correct, run.history.at(-1)!.testCorrect, `${e.name} seed ${run.seed}: predictions give ${correct} correct, the last epoch reported ${run.history.at(-1)!.testCorrect}`);
+      }
+    }
+  });
+
   it("the README's results table states what the committed results give", async () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Results'));

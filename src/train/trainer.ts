@@ -114,9 +114,7 @@ export class Trainer {
   private restoreAverage(meta: CheckpointMeta): void {
     const ema = this.ema!;
     if (!meta.ema) throw new MnistLabError('the checkpoint was trained without an EMA of the weights, but its recipe asks for one; the metadata is damaged');
-    const averages: Record<string, number[]> = {};
-    for (const [name, t] of this.o.model.stateDict()) averages[name] = Array.from(t.data);
-    ema.loadStateDict({ decay: meta.ema.decay, nAveraged: meta.ema.nAveraged, averages });
+    ema.loadStateDict({ decay: meta.ema.decay, nAveraged: meta.ema.nAveraged, averages: this.modelWeights() });
     const training = new Map<string, { shape: number[]; data: number[] }>();
     for (const [name, t] of this.o.model.stateDict()) {
       const values = meta.ema.trainingWeights[name];
@@ -261,7 +259,8 @@ export class Trainer {
     return false;
   }
 
-  private trainingWeights(): Record<string, number[]> {
+  /** The model's state dict as plain arrays, for checkpoint metadata. */
+  private modelWeights(): Record<string, number[]> {
     const out: Record<string, number[]> = {};
     for (const [name, t] of this.o.model.stateDict()) out[name] = Array.from(t.data);
     return out;
@@ -284,7 +283,7 @@ export class Trainer {
       threads: this.o.threads,
       savedAt: new Date().toISOString(),
       ...(this.o.dataSource && { data: this.o.dataSource }),
-      ...(this.ema && { ema: { decay: this.ema.decay, nAveraged: this.ema.nAveraged, trainingWeights: this.trainingWeights() } }),
+      ...(this.ema && { ema: { decay: this.ema.decay, nAveraged: this.ema.nAveraged, trainingWeights: this.modelWeights() } }),
     };
     this.withEvaluatedWeights(() => saveCheckpoint(this.o.outDir!, base, this.o.model, meta));
   }

@@ -300,4 +300,24 @@ describe('operands outside the shared memory', () => {
     reference.conv2dForward(x, w, null, yRef, g);
     assert.deepEqual(y, yRef);
   });
+
+  it("a plain-memory conv input (a model's input batch) runs on the fast kernel, bit for bit as if it were in the arena", () => {
+    const g: Conv2dGeometry = conv2dGeometry([4, 1, 28, 28], [10, 1, 3, 3], [1, 1], [0, 0], [1, 1], 1);
+    const plain = new Float32Array(4 * 28 * 28).map(() => rng.uniform(-1, 1));
+    const inArena = wasm.alloc(plain.length);
+    inArena.set(plain);
+    const w = randomArray(wasm, 10 * 9);
+    const dy = randomArray(wasm, 4 * 10 * 26 * 26);
+    const [y1, y2] = [wasm.alloc(4 * 10 * 26 * 26), wasm.alloc(4 * 10 * 26 * 26)];
+    wasm.conv2dForward(plain, w, null, y1, g);
+    wasm.conv2dForward(inArena, w, null, y2, g);
+    assert.deepEqual(y1, y2);
+    const [dw1, dw2] = [wasm.alloc(90), wasm.alloc(90)];
+    wasm.conv2dBackwardWeight(plain, dy, dw1, g);
+    wasm.conv2dBackwardWeight(inArena, dy, dw2, g);
+    assert.deepEqual(dw1, dw2);
+    const before = wasm.memoryStats().liveBlocks;
+    wasm.conv2dForward(plain, w, null, y1, g);
+    assert.equal(wasm.memoryStats().liveBlocks, before, 'the staged copy is released');
+  });
 });

@@ -126,6 +126,11 @@ class WasmKernels implements WasmBackend {
   // ------------------------------------------------------------------ convolution
 
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2dGeometry): void {
+    // A model's input is often a user's plain array: stage it rather than leave the layer to the reference kernel.
+    if (!this.arena.owns(x) && this.ours(weight, out)) {
+      this.withInputInArena(x, (staged) => this.conv2dForward(staged, weight, bias, out, g));
+      return;
+    }
     if (!this.ours(x, weight, out) || (bias !== null && !this.ours(bias))) {
       reference.conv2dForward(x, weight, bias, out, g);
       return;
@@ -146,6 +151,10 @@ class WasmKernels implements WasmBackend {
   }
 
   conv2dBackwardWeight(x: Float32Array, dy: Float32Array, dWeight: Float32Array, g: Conv2dGeometry): void {
+    if (!this.arena.owns(x) && this.ours(dy, dWeight)) {
+      this.withInputInArena(x, (staged) => this.conv2dBackwardWeight(staged, dy, dWeight, g));
+      return;
+    }
     if (!this.ours(x, dy, dWeight)) {
       reference.conv2dBackwardWeight(x, dy, dWeight, g);
       return;
@@ -411,6 +420,20 @@ class WasmKernels implements WasmBackend {
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  /**
+   * Runs `fn` on a copy of a read-only operand from outside the arena, in a temporary block, so
+   * that the SIMD kernels (and their summation order) apply to it as to any other tensor.
+   */
+  private withInputInArena(view: Float32Array, fn: (staged: Float32Array) => void): void {
+    const staged = this.arena.allocFloat32(view.length, false);
+    try {
+      staged.set(view);
+      fn(staged);
+    } finally {
+      this.arena.release(staged);
+    }
+  }
 
   private ours(...views: ArrayBufferView[]): boolean {
     for (const v of views) if (!this.arena.owns(v)) return false;

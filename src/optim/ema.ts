@@ -4,6 +4,10 @@
  * update copies the model, each later one moves every float parameter and buffer toward the
  * model's by `lerp(avg, current, 1 - decay)`, and integer buffers (num_batches_tracked) are copied.
  *
+ * With `useBuffers: false` (AveragedModel's default) only parameters are averaged; the average's
+ * buffers are the model's at the first update until `updateBuffers` recomputes them, which is how
+ * PyTorch pairs an average with `update_bn`.
+ *
  * Unlike AveragedModel it holds no second module: the averages live in flat arrays, and
  * `withAveragedWeights` swaps them into the model for evaluation or saving and swaps the training
  * weights back afterwards. That keeps the model's construction (and so the init random stream)
@@ -27,8 +31,16 @@ interface Slot {
   average: Float32Array;
   /** Holds the training weights while the averages are swapped in. */
   stash: Float32Array;
-  /** Integer buffers are copied, not averaged, as lerp is undefined for them in PyTorch. */
-  averaged: boolean;
+  /**
+   * average: lerped toward the model; copy: copied each update (integer buffers, for which PyTorch's
+   * lerp is undefined); fixed: buffers without useBuffers, set by the first update and updateBuffers.
+   */
+  kind: 'average' | 'copy' | 'fixed';
+}
+
+export interface ExponentialMovingAverageOptions {
+  /** Average BN running statistics with the weights, as AveragedModel(use_buffers=True). Default true. */
+  useBuffers?: boolean;
 }
 
 export class ExponentialMovingAverage {
@@ -36,14 +48,17 @@ export class ExponentialMovingAverage {
   private n = 0;
   private swapped = false;
 
-  constructor(private readonly model: Module, readonly decay: number) {
+  readonly useBuffers: boolean;
+
+  constructor(model: Module, readonly decay: number, options: ExponentialMovingAverageOptions = {}) {
     if (!(decay >= 0 && decay < 1)) throw new MnistLabError(`EMA decay must be in [0, 1), got ${decay}; 0.999 is typical`);
+    this.useBuffers = options.useBuffers ?? true;
     this.slots = [...model.stateDict()].map(([name, t]) => ({
       name,
       target: t.data,
       average: new Float32Array(t.data.length),
       stash: new Float32Array(t.data.length),
-      averaged: !(t instanceof Buffer && t.dtype === 'int64'),
+      kind: !(t instanceof Buffer) ? 'average' : !this.useBuffers ? 'fixed' : t.dtype === 'int64' ? 'copy' : 'average',
     }));
   }
 
@@ -57,10 +72,11 @@ export class ExponentialMovingAverage {
     const weight = 1 - this.decay;
     for (const s of this.slots) {
       const { target, average } = s;
-      if (this.n === 0 || !s.averaged) {
+      if (this.n === 0 || s.kind === 'copy') {
         average.set(target);
         continue;
       }
+      if (s.kind === 'fixed') continue;
       for (let i = 0; i < average.length; i++) average[i] = average[i]! + weight * (target[i]! - average[i]!);
     }
     this.n++;
@@ -84,6 +100,20 @@ export class ExponentialMovingAverage {
       for (const s of this.slots) s.target.set(s.stash);
       this.swapped = false;
     }
+  }
+
+  /**
+   * Swaps the average in, runs `recompute` (typically train/update-bn.ts's updateBn) and keeps the
+   * buffers it leaves in the model as the average's own, then restores the training weights. Only
+   * for `useBuffers: false`, where nothing else writes the average's buffers.
+   */
+  updateBuffers(recompute: () => void): void {
+    if (this.useBuffers) throw new Error('ExponentialMovingAverage.updateBuffers() needs useBuffers: false; with true the buffers are averaged');
+    if (this.n === 0) throw new Error('ExponentialMovingAverage.updateBuffers() before the first update: there is no average yet');
+    this.withAveragedWeights(() => {
+      recompute();
+      for (const s of this.slots) if (s.kind === 'fixed') s.average.set(s.target);
+    });
   }
 
   stateDict(): ExponentialMovingAverageState {

@@ -77,7 +77,15 @@ export interface Recipe {
    * Evaluate and save an exponential moving average of the weights (updated after every step)
    * instead of the raw weights; see optim/ema.ts.
    */
-  ema?: { decay: number };
+  ema?: {
+    decay: number;
+    /**
+     * Average the parameters only, and after every epoch recompute the average's BN statistics
+     * over the training images, unaugmented (PyTorch's update_bn, train/update-bn.ts). Without it
+     * the BN statistics are averaged with the weights (AveragedModel's use_buffers=True).
+     */
+    updateBn?: boolean;
+  };
   /** Training images held out for validation (0: none). */
   valSplit: number;
   /**
@@ -175,6 +183,7 @@ export function validateRecipe(r: Recipe, where: string): Recipe {
   if (!(r.labelSmoothing >= 0 && r.labelSmoothing < 1)) fail(`label smoothing must be in [0, 1), got ${r.labelSmoothing}`);
   if (r.dropout !== undefined && !(r.dropout >= 0 && r.dropout < 1)) fail(`dropout must be in [0, 1), got ${r.dropout}`);
   if (r.ema !== undefined && !(r.ema.decay >= 0 && r.ema.decay < 1)) fail(`EMA decay must be in [0, 1), got ${r.ema.decay}; 0.999 is typical`);
+  if (r.ema?.updateBn !== undefined && typeof r.ema.updateBn !== 'boolean') fail(`EMA updateBn must be true or false, got ${String(r.ema.updateBn)}`);
   if (!Number.isInteger(r.valSplit) || r.valSplit < 0 || r.valSplit >= 60000) fail(`val split must be a whole number in [0, 60000), got ${r.valSplit}`);
   if (!Number.isInteger(r.seed) || r.seed < 0) fail(`seed must be a whole number >= 0, got ${r.seed}`);
   if (r.splitSeed !== undefined && (!Number.isInteger(r.splitSeed) || r.splitSeed < 0)) fail(`split seed must be a whole number >= 0, got ${r.splitSeed}`);

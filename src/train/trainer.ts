@@ -20,6 +20,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Scheduler } from '../optim/lr-scheduler/scheduler.js';
 import { optimizerStateDictToJson } from '../optim/state-dict.js';
 import { ExponentialMovingAverage } from '../optim/ema.js';
+import { updateBn } from './update-bn.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
 import { MnistLabError } from '../util/errors.js';
 import { mnistLabVersion } from '../util/version.js';
@@ -69,6 +70,8 @@ export class Trainer {
   readonly trainLoader: DataLoader;
   readonly valLoader: DataLoader | null;
   readonly testLoader: DataLoader;
+  /** The training images, unaugmented and in order, for the average's BN statistics (recipe.ema.updateBn). */
+  private readonly bnLoader: DataLoader | null;
   /** The weight average that is evaluated and saved, when the recipe asks for one. */
   readonly ema: ExponentialMovingAverage | null;
   private readonly history: EpochMetrics[] = [];
@@ -87,7 +90,8 @@ export class Trainer {
     this.testLoader = new DataLoader(data.test, { batchSize: evalBatch, transform: new Normalize(), allocate });
     this.optimizer = buildOptimizer(recipe.optimizer, model.parameters());
     this.scheduler = buildScheduler(recipe.scheduler, this.optimizer, recipe.epochs, this.trainLoader.length);
-    this.ema = recipe.ema ? new ExponentialMovingAverage(model, recipe.ema.decay) : null;
+    this.ema = recipe.ema ? new ExponentialMovingAverage(model, recipe.ema.decay, { useBuffers: !recipe.ema.updateBn }) : null;
+    this.bnLoader = recipe.ema?.updateBn ? new DataLoader(data.train, { batchSize: evalBatch, transform: new Normalize(), allocate }) : null;
     this.bestMetric = o.bestMetric ?? (data.val ? 'val_accuracy' : 'test_accuracy');
     if (this.bestMetric.startsWith('val') && !data.val) {
       throw new MnistLabError(`--best-metric ${this.bestMetric} needs a validation split; add --val-split 10000`);
@@ -216,6 +220,7 @@ export class Trainer {
     this.log(`Train: Average loss: ${trainLoss.toFixed(4)}, Accuracy: ${correct}/${seen} (${trainAccuracy.toFixed(2)}%) [${trainSeconds.toFixed(1)} s, ${Math.round(seen / trainSeconds)} img/s]`);
 
     const evalStart = performance.now();
+    if (this.ema && this.bnLoader) this.ema.updateBuffers(() => updateBn(model, this.bnLoader!));
     const { val, test } = this.withEvaluatedWeights(() => ({
       val: this.valLoader ? evaluate(model, this.valLoader) : null,
       test: evaluate(model, this.testLoader),

@@ -86,4 +86,29 @@ describe('ExponentialMovingAverage', () => {
     assert.throws(() => restored.loadStateDict({ ...state, averages: partial }), /no average for fc.weight/);
     assert.throws(() => new ExponentialMovingAverage(model, 1), /decay must be in \[0, 1\)/);
   });
+
+  it('with useBuffers false averages parameters only; updateBuffers keeps the recomputed buffers', () => {
+    manualSeed(1);
+    const model = new Tiny();
+    const ema = new ExponentialMovingAverage(model, 0.5, { useBuffers: false });
+    setAll(model, () => 1);
+    ema.update();
+    setAll(model, () => 3);
+    ema.update();
+    const averaged = ema.withAveragedWeights(() => snapshot(model));
+    assert.deepEqual(averaged.get('fc.weight'), [2, 2, 2, 2, 2, 2]);
+    assert.deepEqual(averaged.get('bn.running_mean'), [1, 1], 'buffers keep the first update');
+    assert.deepEqual(averaged.get('bn.num_batches_tracked'), [1]);
+    const training = snapshot(model);
+    ema.updateBuffers(() => {
+      assert.deepEqual(snapshot(model).get('fc.weight'), [2, 2, 2, 2, 2, 2], 'recomputes with the average swapped in');
+      model.bn.running_mean!.data.fill(7);
+    });
+    assert.deepEqual(snapshot(model), training, 'the training weights come back');
+    const after = ema.withAveragedWeights(() => snapshot(model));
+    assert.deepEqual(after.get('bn.running_mean'), [7, 7]);
+    ema.update();
+    assert.deepEqual(ema.withAveragedWeights(() => snapshot(model)).get('bn.running_mean'), [7, 7], 'later updates leave them alone');
+    assert.throws(() => new ExponentialMovingAverage(model, 0.5).updateBuffers(() => {}), /needs useBuffers: false/);
+  });
 });

@@ -50,7 +50,11 @@ describe('Trainer', () => {
     }
   });
 
-  for (const [label, r] of [['', recipe], [' with an EMA of the weights', { ...recipe, ema: { decay: 0.9 } }]] as const) {
+  for (const [label, r] of [
+    ['', recipe],
+    [' with an EMA of the weights', { ...recipe, ema: { decay: 0.9 } }],
+    [' with an EMA whose BN statistics are recomputed', { ...recipe, ema: { decay: 0.9, updateBn: true } }],
+  ] as const) {
     it(`resumes exactly${label}: 1 epoch + resume 1 epoch gives the same weights as 2 epochs in one go`, async () => {
       const a = mkdtempSync(join(tmpdir(), 'mnist-lab-a-'));
       const b = mkdtempSync(join(tmpdir(), 'mnist-lab-b-'));

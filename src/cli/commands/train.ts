@@ -44,6 +44,7 @@ interface TrainFlags {
   labelSmoothing?: number;
   dropout?: number;
   ema?: number;
+  updateBn?: boolean;
   valSplit?: number;
   splitSeed?: number;
   seed?: number;
@@ -80,7 +81,7 @@ export function recipeFromFlags(f: TrainFlags, base: Recipe = DEFAULT_RECIPE): R
     },
     labelSmoothing: f.labelSmoothing ?? base.labelSmoothing,
     ...(f.dropout !== undefined ? { dropout: f.dropout } : base.dropout !== undefined ? { dropout: base.dropout } : {}),
-    ...emaFromFlag(f.ema, base.ema),
+    ...emaFromFlags(f.ema, f.updateBn, base.ema),
     valSplit: f.valSplit ?? base.valSplit,
     ...(f.splitSeed !== undefined ? { splitSeed: f.splitSeed } : base.splitSeed !== undefined ? { splitSeed: base.splitSeed } : {}),
     seed: f.seed ?? base.seed,
@@ -102,10 +103,15 @@ export function recipeFromFlags(f: TrainFlags, base: Recipe = DEFAULT_RECIPE): R
   return validateRecipe(r, 'train');
 }
 
-/** `--ema 0` turns off an average the base recipe has. */
-function emaFromFlag(flag: number | undefined, base: Recipe['ema']): Pick<Recipe, 'ema'> {
+/** `--ema 0` turns off an average the base recipe has; `--update-bn` and `--no-update-bn` set how its BN statistics are made. */
+function emaFromFlags(flag: number | undefined, updateBnFlag: boolean | undefined, base: Recipe['ema']): Pick<Recipe, 'ema'> {
   const decay = flag ?? base?.decay ?? 0;
-  return decay > 0 ? { ema: { decay } } : {};
+  const updateBn = updateBnFlag ?? base?.updateBn ?? false;
+  if (decay === 0) {
+    if (updateBnFlag) throw new MnistLabError('--update-bn recomputes the BN statistics of the weight average, but there is none; add --ema 0.999');
+    return {};
+  }
+  return { ema: { decay, ...(updateBn && { updateBn: true }) } };
 }
 
 function timestamp(): string {
@@ -142,6 +148,8 @@ export function addTrainCommand(program: Command): void {
     .option('--label-smoothing <x>', 'label smoothing (default 0)', probability('--label-smoothing'))
     .option('--dropout <p>', "override the model's dropout probability", probability('--dropout'))
     .option('--ema <decay>', `evaluate and save an exponential moving average of the weights with this decay per step, 0 for none (default ${DEFAULT_RECIPE.ema?.decay ?? 0})`, number('--ema', (n) => n >= 0 && n < 1, 'a decay in [0, 1), e.g. 0.999'))
+    .option('--update-bn', "with --ema: average the parameters only and recompute the average's BN statistics over the training images after each epoch (PyTorch's update_bn)")
+    .option('--no-update-bn', 'with --ema: average the BN statistics with the weights')
     .option('--val-split <n>', 'training images held out for validation, seeded (default 0)', nonNegativeInt('--val-split'))
     .addOption(new Option('--best-metric <m>', 'metric that picks best.safetensors (default val_accuracy with a split, else test_accuracy)').argParser(choice('--best-metric', ['val_accuracy', 'val_loss', 'test_accuracy', 'test_loss'] as const)))
     .option('--split-seed <n>', 'seed of the validation split (default: --seed); fix it to compare seeds on one split', nonNegativeInt('--split-seed'))

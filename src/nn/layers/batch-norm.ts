@@ -13,14 +13,16 @@ export interface BatchNormConfig {
   trackRunningStats?: boolean;
 }
 
-abstract class BatchNormBase extends Module {
+/** What BatchNorm1d and BatchNorm2d share; PyTorch's `_BatchNorm`, for code that treats every BN layer alike. */
+export abstract class BatchNormBase extends Module {
   readonly weight: Parameter | null;
   readonly bias: Parameter | null;
   readonly running_mean: Buffer | null;
   readonly running_var: Buffer | null;
   readonly num_batches_tracked: Buffer | null;
   readonly eps: number;
-  readonly momentum: number | null;
+  /** Mutable, as in PyTorch: update_bn switches it to null (a cumulative average) for one pass. */
+  momentum: number | null;
 
   constructor(readonly numFeatures: number, config: BatchNormConfig = {}) {
     super();
@@ -35,6 +37,13 @@ abstract class BatchNormBase extends Module {
     this.running_var = track ? new Buffer([numFeatures]) : null;
     this.running_var?.data.fill(1);
     this.num_batches_tracked = track ? new Buffer([], 'int64') : null;
+  }
+
+  /** PyTorch's reset_running_stats: mean 0, variance 1, no batches tracked. */
+  resetRunningStats(): void {
+    this.running_mean?.data.fill(0);
+    this.running_var?.data.fill(1);
+    this.num_batches_tracked?.data.fill(0);
   }
 
   protected abstract checkInput(x: Tensor): void;

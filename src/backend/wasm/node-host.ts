@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WasmHost, WorkerHandle, WorkerStart } from './host.js';
+import { MnistLabError } from '../../util/errors.js';
 
 /** dist/src/backend/wasm/ → package root → build/kernels.wasm */
 const DEFAULT_WASM = new URL('../../../../build/kernels.wasm', import.meta.url);
@@ -17,7 +18,8 @@ export const nodeHost: WasmHost = {
     try {
       bytes = await readFile(where);
     } catch (error) {
-      throw new Error(`wasm backend: cannot read ${String(where)} (${(error as Error).message}); run \`npm run build:wasm\` first`);
+      // A missing build is a setup step left out, not a bug: one line that says which step.
+      throw new MnistLabError(`wasm backend: cannot read ${String(where)} (${(error as Error).message}); run \`npm run build:wasm\` first`);
     }
     return WebAssembly.compile(bytes);
   },

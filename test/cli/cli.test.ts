@@ -52,6 +52,15 @@ describe('mnist-lab CLI: information commands', () => {
     assert.equal(json.totalParams, 7944);
   });
 
+  it('experiments list names every experiment file in aligned columns', () => {
+    const r = run('experiments', 'list');
+    assert.equal(r.code, 0);
+    const lines = r.stdout.trim().split('\n');
+    const files = readdirSync(join(repoRoot, 'experiments')).filter((f) => f.endsWith('.ts'));
+    assert.equal(lines.length, files.length);
+    assert.equal(new Set(lines.map((l) => l.indexOf(' params'))).size, 1, `the params column lines up:\n${r.stdout}`);
+  });
+
   it('every command has --help', () => {
     for (const cmd of ['train', 'eval', 'summary', 'models', 'predict', 'experiments']) {
       const r = run(cmd, '--help');
@@ -67,6 +76,7 @@ describe('mnist-lab CLI: bad input gets one clear line and exit code 2', () => {
   it('an out-of-range value', () => assertUserError(run('train', '--label-smoothing', '1.5'), /--label-smoothing must be a number in \[0, 1\)/));
   it('an unknown model', () => assertUserError(run('summary', 'resnet50'), /unknown model 'resnet50'/));
   it('an unknown command', () => assertUserError(run('fly'), /unknown command 'fly'/));
+  it('--update-bn without a weight average', () => assertUserError(run('train', '--ema', '0', '--update-bn'), /--update-bn .* add --ema 0.999/));
   it('a missing checkpoint', () => assertUserError(run('eval', join(dir, 'nope.safetensors')), /no such file or directory/));
   it('a corrupt checkpoint', () => {
     const bad = join(dir, 'corrupt.safetensors');

@@ -24,8 +24,11 @@ export function addExperimentsCommand(program: Command): void {
     .command('list')
     .description('list the experiments with their models and parameter counts')
     .action(async () => {
-      for (const e of await loadExperiments()) {
-        process.stdout.write(`${e.name.padEnd(22)} ${modelName(e).padEnd(14)} ${parameterCount(e).toLocaleString('en-US').padStart(7)} params  ${e.title}\n`);
+      const experiments = await loadExperiments();
+      const nameWidth = Math.max(...experiments.map((e) => e.name.length));
+      const modelWidth = Math.max(...experiments.map((e) => modelName(e).length));
+      for (const e of experiments) {
+        process.stdout.write(`${e.name.padEnd(nameWidth)}  ${modelName(e).padEnd(modelWidth)}  ${parameterCount(e).toLocaleString('en-US').padStart(7)} params  ${e.title}\n`);
       }
     });
 

@@ -72,7 +72,11 @@ export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
-  readonly transform: Transform | null;
+  /**
+   * Applied to every image as it is batched. Settable between epochs, e.g. to end augmentation
+   * early (recipe.augmentation.untilEpoch); the shuffle order does not depend on it.
+   */
+  transform: Transform | null;
   /** Batches per epoch. */
   readonly length: number;
 

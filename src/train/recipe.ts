@@ -62,6 +62,11 @@ export interface AugmentationRecipe {
   /** RandomErasing (cutout); applied after normalization, as in torchvision pipelines. */
   erasing?: { p: number; scale?: [number, number]; ratio?: [number, number] };
   interpolation?: 'nearest' | 'bilinear';
+  /**
+   * Augment epochs 1 to untilEpoch only; later epochs train on the images as they are, so the last
+   * epochs fit the distribution the test set has. Default: every epoch.
+   */
+  untilEpoch?: number;
 }
 
 export interface Recipe {
@@ -184,6 +189,9 @@ export function validateRecipe(r: Recipe, where: string): Recipe {
   if (r.dropout !== undefined && !(r.dropout >= 0 && r.dropout < 1)) fail(`dropout must be in [0, 1), got ${r.dropout}`);
   if (r.ema !== undefined && !(r.ema.decay >= 0 && r.ema.decay < 1)) fail(`EMA decay must be in [0, 1), got ${r.ema.decay}; 0.999 is typical`);
   if (r.ema?.updateBn !== undefined && typeof r.ema.updateBn !== 'boolean') fail(`EMA updateBn must be true or false, got ${String(r.ema.updateBn)}`);
+  if (r.augmentation.untilEpoch !== undefined && (!Number.isInteger(r.augmentation.untilEpoch) || r.augmentation.untilEpoch < 0)) {
+    fail(`augmentation untilEpoch must be a whole number >= 0, got ${r.augmentation.untilEpoch}`);
+  }
   if (!Number.isInteger(r.valSplit) || r.valSplit < 0 || r.valSplit >= 60000) fail(`val split must be a whole number in [0, 60000), got ${r.valSplit}`);
   if (!Number.isInteger(r.seed) || r.seed < 0) fail(`seed must be a whole number >= 0, got ${r.seed}`);
   if (r.splitSeed !== undefined && (!Number.isInteger(r.splitSeed) || r.splitSeed < 0)) fail(`split seed must be a whole number >= 0, got ${r.splitSeed}`);

@@ -16,6 +16,7 @@ import { getEngineRngState, setEngineRngState } from '../tensor/random.js';
 import { DataLoader } from '../data/data-loader.js';
 import type { MnistSplits } from '../data/mnist.js';
 import { Normalize } from '../data/transforms/normalize.js';
+import type { Transform } from '../data/transforms/transform.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Scheduler } from '../optim/lr-scheduler/scheduler.js';
 import { optimizerStateDictToJson } from '../optim/state-dict.js';
@@ -74,6 +75,8 @@ export class Trainer {
   private readonly bnLoader: DataLoader | null;
   /** The weight average that is evaluated and saved, when the recipe asks for one. */
   readonly ema: ExponentialMovingAverage | null;
+  /** What the train loader applies once recipe.augmentation.untilEpoch has passed. */
+  private readonly plainTransform: Transform;
   private readonly history: EpochMetrics[] = [];
   private best: CheckpointMeta['best'];
   private readonly bestMetric: BestMetric;
@@ -86,6 +89,7 @@ export class Trainer {
       batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed, transform: buildTrainTransform(recipe.augmentation), allocate,
     });
     const evalBatch = o.evalBatchSize ?? 1000;
+    this.plainTransform = new Normalize();
     this.valLoader = data.val ? new DataLoader(data.val, { batchSize: evalBatch, transform: new Normalize(), allocate }) : null;
     this.testLoader = new DataLoader(data.test, { batchSize: evalBatch, transform: new Normalize(), allocate });
     this.optimizer = buildOptimizer(recipe.optimizer, model.parameters());
@@ -167,6 +171,11 @@ export class Trainer {
     const lr = this.optimizer.paramGroups[0]!.lr;
     this.log(`EPOCH: ${epoch}/${recipe.epochs} (lr ${lr.toPrecision(4)})`);
     model.train();
+    const { untilEpoch } = recipe.augmentation;
+    if (untilEpoch !== undefined && epoch > untilEpoch && this.trainLoader.transform !== this.plainTransform) {
+      this.trainLoader.transform = this.plainTransform;
+      this.log(`Augmentation ended after epoch ${untilEpoch}: from epoch ${epoch} on, training uses the plain images.`);
+    }
     const start = performance.now();
     const stream = this.o.progressStream;
     const bar = stream?.isTTY ? new ProgressBar({ total: this.trainLoader.length, stream }) : null;

@@ -29,6 +29,19 @@ describe('recipeFromFlags', () => {
     assert.equal('splitSeed' in recipeFromFlags(flags), false);
   });
 
+  it('--update-bn and --no-update-bn set how the average gets its BN statistics', () => {
+    assert.deepEqual(recipeFromFlags({ ...flags, updateBn: true }).ema, { decay: CHAMPION_RECIPE.ema!.decay, updateBn: true });
+    const base: Recipe = { ...CHAMPION_RECIPE, ema: { decay: 0.999, updateBn: true } };
+    assert.deepEqual(recipeFromFlags(flags, base).ema, { decay: 0.999, updateBn: true });
+    assert.deepEqual(recipeFromFlags({ ...flags, updateBn: false }, base).ema, { decay: 0.999 });
+    assert.throws(() => recipeFromFlags({ ...flags, ema: 0, updateBn: true }), /--update-bn .* there is none; add --ema 0.999/);
+  });
+
+  it('--augment-until ends augmentation after that epoch and keeps the rest of it', () => {
+    const r = recipeFromFlags({ ...flags, augmentUntil: 10 });
+    assert.deepEqual(r.augmentation, { ...CHAMPION_RECIPE.augmentation, untilEpoch: 10 });
+  });
+
   it('refuses an out-of-range value with one line naming it', () => {
     assert.throws(() => recipeFromFlags({ ...flags, ema: 1 }), (err: unknown) => err instanceof MnistLabError && /EMA decay must be in \[0, 1\), got 1/.test(err.message));
   });

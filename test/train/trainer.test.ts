@@ -54,6 +54,7 @@ describe('Trainer', () => {
     ['', recipe],
     [' with an EMA of the weights', { ...recipe, ema: { decay: 0.9 } }],
     [' with an EMA whose BN statistics are recomputed', { ...recipe, ema: { decay: 0.9, updateBn: true } }],
+    [' across the end of augmentation', { ...recipe, augmentation: { ...recipe.augmentation, untilEpoch: 1 } }],
   ] as const) {
     it(`resumes exactly${label}: 1 epoch + resume 1 epoch gives the same weights as 2 epochs in one go`, async () => {
       const a = mkdtempSync(join(tmpdir(), 'mnist-lab-a-'));
@@ -92,6 +93,17 @@ describe('Trainer', () => {
       }
     });
   }
+
+  it('ends augmentation after recipe.augmentation.untilEpoch: the same first epoch, then another', async () => {
+    const lines: string[] = [];
+    const [always, until1] = await withWasmBackend(2, async () => [
+      await newTrainer(null, recipe).run(),
+      await newTrainer(null, { ...recipe, augmentation: { ...recipe.augmentation, untilEpoch: 1 } }, { log: (l) => lines.push(l) }).run(),
+    ]);
+    assert.deepEqual(until1.history[0], { ...always.history[0]!, epochSeconds: until1.history[0]!.epochSeconds, trainSeconds: until1.history[0]!.trainSeconds, evalSeconds: until1.history[0]!.evalSeconds });
+    assert.notEqual(until1.history[1]!.trainLoss, always.history[1]!.trainLoss);
+    assert.ok(lines.includes('Augmentation ended after epoch 1: from epoch 2 on, training uses the plain images.'), lines.join('\n'));
+  });
 
   it('stops on a NaN loss with a message naming the epoch and batch', async () => {
     await withWasmBackend(2, async () => {

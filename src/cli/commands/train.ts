@@ -41,6 +41,7 @@ interface TrainFlags {
   shear?: number;
   erasing?: number;
   interpolation?: 'nearest' | 'bilinear';
+  augmentUntil?: number;
   labelSmoothing?: number;
   dropout?: number;
   ema?: number;
@@ -78,6 +79,7 @@ export function recipeFromFlags(f: TrainFlags, base: Recipe = DEFAULT_RECIPE): R
       ...(f.rotation !== undefined && { rotation: f.rotation }),
       ...(f.interpolation && { interpolation: f.interpolation }),
       ...(f.erasing !== undefined && { erasing: { p: f.erasing } }),
+      ...(f.augmentUntil !== undefined && { untilEpoch: f.augmentUntil }),
     },
     labelSmoothing: f.labelSmoothing ?? base.labelSmoothing,
     ...(f.dropout !== undefined ? { dropout: f.dropout } : base.dropout !== undefined ? { dropout: base.dropout } : {}),
@@ -145,6 +147,7 @@ export function addTrainCommand(program: Command): void {
     .option('--shear <deg>', 'RandomAffine shear degrees', number('--shear', (n) => n >= 0, 'degrees >= 0'))
     .option('--erasing <p>', 'RandomErasing probability (cutout)', probability('--erasing'))
     .addOption(new Option('--interpolation <mode>', 'augmentation interpolation').argParser(choice('--interpolation', ['nearest', 'bilinear'] as const)))
+    .option('--augment-until <epoch>', 'augment epochs 1 to N only; later epochs train on the plain images (default: every epoch)', nonNegativeInt('--augment-until'))
     .option('--label-smoothing <x>', 'label smoothing (default 0)', probability('--label-smoothing'))
     .option('--dropout <p>', "override the model's dropout probability", probability('--dropout'))
     .option('--ema <decay>', `evaluate and save an exponential moving average of the weights with this decay per step, 0 for none (default ${DEFAULT_RECIPE.ema?.decay ?? 0})`, number('--ema', (n) => n >= 0 && n < 1, 'a decay in [0, 1), e.g. 0.999'))

@@ -22,6 +22,11 @@ export interface GapNetConfig {
   widths: readonly [number, number, number, number, ...number[]];
   dropout?: number;
   /**
+   * Give the 1x1 transition conv3 a BN and ReLU of its own (bn3, 2 x its width in parameters) instead
+   * of feeding its linear output straight to the max pool, as m3 does.
+   */
+  transitionBn?: boolean;
+  /**
    * Speed option: run BN → ReLU → dropout as one fused op while training (about 10% faster steps).
    * Same values, running stats and dropout draws, but on the wasm backend its backward sums in
    * another order, so gradients differ in the last bits from the default path; the recorded
@@ -41,6 +46,8 @@ export class GapNet extends Module {
   readonly conv2: Conv2d;
   readonly bn2: BatchNorm2d;
   readonly conv3: Conv2d;
+  /** Only with transitionBn; m3 has none, and so no bn3 key. */
+  readonly bn3?: BatchNorm2d;
   /** conv4/bn4, conv5/bn5, ... are set as named members in the constructor, in PyTorch's order. */
   private readonly tail: Block[] = [];
   /** The 1x1 classifier, registered as the next convN (conv7 in m3's layout); a plain holder so it is discovered once. */
@@ -59,6 +66,7 @@ export class GapNet extends Module {
     this.conv2 = new Conv2d(c1, c2, 3, { bias: false });
     this.bn2 = new BatchNorm2d(c2);
     this.conv3 = new Conv2d(c2, t, 1, { bias: false });
+    if (config.transitionBn) this.bn3 = new BatchNorm2d(t);
     const members = this as unknown as Record<string, Module>;
     let inChannels = t;
     tailWidths.forEach((width, i) => {
@@ -75,12 +83,12 @@ export class GapNet extends Module {
     this.finalSize = 12 - 2 * tailWidths.length;
   }
 
-  /** Named members in PyTorch's registration order: the generated tail sits between conv3 and drop. */
+  /** Named members in PyTorch's registration order: the generated tail sits between conv3 (or bn3) and drop. */
   protected override members(): [string, unknown][] {
     const all = Object.entries(this);
     const generated = all.filter(([k]) => /^(conv|bn)\d+$/.test(k) && Number(k.replace(/\D/g, '')) >= 4);
     const rest = all.filter((e) => !generated.includes(e));
-    const at = rest.findIndex(([k]) => k === 'conv3') + 1;
+    const at = rest.findIndex(([k]) => k === (this.bn3 ? 'bn3' : 'conv3')) + 1;
     return [...rest.slice(0, at), ...generated, ...rest.slice(at)];
   }
 
@@ -106,7 +114,7 @@ export class GapNet extends Module {
   forward(x: Tensor): Tensor {
     x = this.block(this.conv1, this.bn1, x); // 26x26
     x = this.block(this.conv2, this.bn2, x); // 24x24
-    x = maxPool2d(this.conv3.call(x), 2); // 12x12
+    x = maxPool2d(this.bn3 ? this.block(this.conv3, this.bn3, x) : this.conv3.call(x), 2); // 12x12
     for (const { conv, bn } of this.tail) x = this.block(conv, bn, x); // 10x10, 8x8, 6x6, ...
     x = avgPool2d(x, this.finalSize);
     return logSoftmax(this.head.classifier.call(x).flatten(1), 1);

@@ -36,6 +36,22 @@ describe('GapNet', () => {
     for (const v of out.data) assert.ok(Number.isFinite(v));
   });
 
+  it('transitionBn adds bn3 right after conv3, 2 x its width in parameters, and leaves the conv inits as they were', () => {
+    manualSeed(1);
+    const plain = new GapNet({ widths: [10, 16, 10, 14, 16, 18] });
+    manualSeed(1);
+    const model = new GapNet({ widths: [10, 16, 10, 14, 16, 18], transitionBn: true });
+    const keys = [...model.stateDict().keys()];
+    assert.deepEqual(keys.slice(keys.indexOf('conv3.weight'), keys.indexOf('conv4.weight')), [
+      'conv3.weight', 'bn3.weight', 'bn3.bias', 'bn3.running_mean', 'bn3.running_var', 'bn3.num_batches_tracked',
+    ]);
+    assert.equal(model.numParameters(), plain.numParameters() + 20);
+    assert.deepEqual(model.stateDict().get('conv7.weight')!.data, plain.stateDict().get('conv7.weight')!.data);
+    model.train();
+    noGrad(() => model.call(new Tensor(new Float32Array(2 * 28 * 28).map((_, i) => (i % 7) / 7), [2, 1, 28, 28])));
+    assert.equal(model.bn3!.num_batches_tracked!.data[0], 1, 'bn3 is in the forward pass');
+  });
+
   it('refuses more blocks than a 12x12 map holds', () => {
     assert.throws(() => new GapNet({ widths: [8, 8, 8, 8, 8, 8, 8, 8, 8] }), /1 to 5 blocks/);
   });

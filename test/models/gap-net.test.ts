@@ -52,6 +52,19 @@ describe('GapNet', () => {
     assert.equal(model.bn3!.num_batches_tracked!.data[0], 1, 'bn3 is in the forward pass');
   });
 
+  it('stemPadding keeps 28x28 through conv1 and conv2: same parameters, GAP over 8x8', () => {
+    manualSeed(1);
+    const model = new GapNet({ widths: [10, 16, 10, 14, 16, 18], stemPadding: 1 });
+    assert.equal(model.numParameters(), 7886);
+    const shapes: number[][] = [];
+    new Map(model.namedModules()).get('conv6')!.registerForwardHook((_m, _x, y) => void shapes.push([...y.shape]));
+    model.eval();
+    const out = noGrad(() => model.call(new Tensor(new Float32Array(28 * 28).fill(0.5), [1, 1, 28, 28])));
+    assert.deepEqual(shapes, [[1, 18, 8, 8]]);
+    assert.deepEqual(out.shape, [1, 10]);
+    assert.throws(() => new GapNet({ widths: [8, 8, 8, 8, 8, 8, 8, 8, 8, 8], stemPadding: 1 }), /1 to 6 blocks after the pool fit a 14x14 map/);
+  });
+
   it('refuses more blocks than a 12x12 map holds', () => {
     assert.throws(() => new GapNet({ widths: [8, 8, 8, 8, 8, 8, 8, 8, 8] }), /1 to 5 blocks/);
   });

@@ -75,8 +75,11 @@ export class Trainer {
   private readonly bnLoader: DataLoader | null;
   /** The weight average that is evaluated and saved, when the recipe asks for one. */
   readonly ema: ExponentialMovingAverage | null;
-  /** What the train loader applies once recipe.augmentation.untilEpoch has passed. */
-  private readonly plainTransform: Transform;
+  /**
+   * The unaugmented transform of the val, test and BN loaders, and of the train loader once
+   * recipe.augmentation.untilEpoch has passed; stateless, so one instance serves them all.
+   */
+  private readonly plainTransform: Transform = new Normalize();
   private readonly history: EpochMetrics[] = [];
   private best: CheckpointMeta['best'];
   private readonly bestMetric: BestMetric;
@@ -89,13 +92,13 @@ export class Trainer {
       batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed, transform: buildTrainTransform(recipe.augmentation), allocate,
     });
     const evalBatch = o.evalBatchSize ?? 1000;
-    this.plainTransform = new Normalize();
-    this.valLoader = data.val ? new DataLoader(data.val, { batchSize: evalBatch, transform: new Normalize(), allocate }) : null;
-    this.testLoader = new DataLoader(data.test, { batchSize: evalBatch, transform: new Normalize(), allocate });
+    const transform = this.plainTransform;
+    this.valLoader = data.val ? new DataLoader(data.val, { batchSize: evalBatch, transform, allocate }) : null;
+    this.testLoader = new DataLoader(data.test, { batchSize: evalBatch, transform, allocate });
     this.optimizer = buildOptimizer(recipe.optimizer, model.parameters());
     this.scheduler = buildScheduler(recipe.scheduler, this.optimizer, recipe.epochs, this.trainLoader.length);
     this.ema = recipe.ema ? new ExponentialMovingAverage(model, recipe.ema.decay, { useBuffers: !recipe.ema.updateBn }) : null;
-    this.bnLoader = recipe.ema?.updateBn ? new DataLoader(data.train, { batchSize: evalBatch, transform: new Normalize(), allocate }) : null;
+    this.bnLoader = recipe.ema?.updateBn ? new DataLoader(data.train, { batchSize: evalBatch, transform, allocate }) : null;
     this.bestMetric = o.bestMetric ?? (data.val ? 'val_accuracy' : 'test_accuracy');
     if (this.bestMetric.startsWith('val') && !data.val) {
       throw new MnistLabError(`--best-metric ${this.bestMetric} needs a validation split; add --val-split 10000`);

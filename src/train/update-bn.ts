@@ -17,9 +17,10 @@ import { scope } from '../tensor/memory-scope.js';
 import type { DataLoader } from '../data/data-loader.js';
 
 export function updateBn(model: Module, loader: DataLoader): void {
-  const layers = model.namedModules().map(([, m]) => m).filter((m): m is BatchNormBase => m instanceof BatchNormBase && m.running_mean !== null);
+  const modules = model.namedModules().map(([, m]) => m);
+  const layers = modules.filter((m): m is BatchNormBase => m instanceof BatchNormBase && m.running_mean !== null);
   if (layers.length === 0) return;
-  const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
+  const modes = modules.map((m) => m.training);
   const momenta = layers.map((bn) => bn.momentum);
   model.eval();
   for (const bn of layers) {
@@ -34,6 +35,6 @@ export function updateBn(model: Module, loader: DataLoader): void {
     }
   } finally {
     layers.forEach((bn, i) => (bn.momentum = momenta[i]!));
-    for (const [m, mode] of modes) m.training = mode;
+    modules.forEach((m, i) => (m.training = modes[i]!));
   }
 }

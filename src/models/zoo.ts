@@ -8,6 +8,7 @@ import { Mnist8kM3 } from './mnist8k-m3.js';
 import { GapNet } from './gap-net.js';
 import { BaselineFc } from './baseline-fc.js';
 import { bnGapNet16k } from './bn-gap-net.js';
+import { SepGapNet } from './sep-gap-net.js';
 
 export interface ModelConfig {
   /** Dropout probability for models that use dropout. */
@@ -50,6 +51,11 @@ const entries: ZooEntry[] = [
     name: 'gapnet-5k',
     description: 'mnist-lab record attempt <= 5k: the same layout at widths 8-12-8-12-12-14',
     create: (config) => new GapNet({ widths: [8, 12, 8, 12, 12, 14], dropout: config?.dropout }),
+  },
+  {
+    name: 'sepnet-8k',
+    description: 'GapNet stem (10-16), then four depthwise-separable 3x3 blocks 36 wide: twice the width for the budget; no dropout',
+    create: () => new SepGapNet({ stem: [10, 16], widths: [36, 36, 36, 36] }),
   },
 ];
 

@@ -1,18 +1,20 @@
 /**
- * Collects torchsummary's layer records by running one forward pass with a hook on every leaf
- * module, then lays them out with summary-table.ts.
+ * Collects torchsummary's layer records by running one forward pass with a hook on every module but
+ * the model itself and Sequential containers (torchsummary's rule), then lays them out with
+ * summary-table.ts. A custom block gets its own row after its layers', with only its own parameters.
  */
 import type { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { scope } from '../tensor/memory-scope.js';
+import { Sequential } from '../nn/layers/sequential.js';
 import { type ModelSummary, type SummaryLayerRecord, formatSummaryTable, summarizeModel } from './summary-table.js';
 
 export function collectSummary(model: Module, inputShape: readonly number[] = [1, 28, 28]): ModelSummary {
   const layers: SummaryLayerRecord[] = [];
-  const leaves = model.namedModules().filter(([, m]) => m !== model && m.children().length === 0).map(([, m]) => m);
-  const removers = leaves.map((m) =>
+  const hooked = model.namedModules().filter(([, m]) => m !== model && !(m instanceof Sequential)).map(([, m]) => m);
+  const removers = hooked.map((m) =>
     m.registerForwardHook((mod, _input, output) => {
       const own = Object.values(mod).filter((v): v is Parameter => v instanceof Parameter);
       layers.push({

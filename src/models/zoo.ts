@@ -39,7 +39,7 @@ const entries: ZooEntry[] = [
   },
   {
     name: 'gapnet-8k',
-    description: 'mnist-lab champion <= 8k: m3 layout rebalanced toward the deep end (widths 10-16-10-14-16-18), no dropout',
+    description: 'm3 layout rebalanced toward the deep end (widths 10-16-10-14-16-18), no dropout; iterations 5-11',
     create: (config) => new GapNet({ widths: [10, 16, 10, 14, 16, 18], dropout: config?.dropout }),
   },
   {
@@ -54,7 +54,7 @@ const entries: ZooEntry[] = [
   },
   {
     name: 'sepnet-8k',
-    description: 'GapNet stem (10-16), then four depthwise-separable 3x3 blocks 36 wide: twice the width for the budget; no dropout',
+    description: 'mnist-lab champion <= 8k: GapNet stem (10-16), then four depthwise-separable 3x3 blocks 36 wide; no dropout',
     create: () => new SepGapNet({ stem: [10, 16], widths: [36, 36, 36, 36] }),
   },
 ];

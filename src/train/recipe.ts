@@ -102,9 +102,10 @@ export interface Recipe {
 }
 
 /**
- * The champion's recipe (experiments/07-gapnet-8k-ema), chosen on the validation split
- * (notes/validation-probes.md): what `npm start` trains GapNet-8k with. Experiment 05's recipe plus
- * a peak lr of 0.1 and an EMA of the weights, which is what is evaluated and saved.
+ * The champion's recipe, chosen on the validation split (notes/validation-probes.md) for GapNet-8k
+ * (experiment 07) and kept for the champion model, SepGapNet-8k (experiment 12), which `npm start`
+ * trains with it: experiment 05's recipe plus a peak lr of 0.1 and an EMA of the weights, which is
+ * what is evaluated and saved.
  */
 export const CHAMPION_RECIPE: Recipe = {
   epochs: 15,

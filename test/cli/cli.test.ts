@@ -160,7 +160,7 @@ describe('mnist-lab CLI: train', () => {
     // The data flags come from the checkpoint: no --limit-* here.
     const resumed = run('train', '--resume', out, '--threads', '1');
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stdout, /Resuming gapnet-8k after epoch 0 \(7,886 params\) on 3000 images, testing on 200/);
+    assert.match(resumed.stdout, /Resuming sepnet-8k after epoch 0 \(7,810 params\) on 3000 images, testing on 200/);
     assert.match(resumed.stdout, /EPOCH: 2\/2/);
   });
 });

@@ -16,8 +16,8 @@ import { mnistLabVersion } from '../../util/version.js';
 import { choice, nonNegativeInt, numberList, positiveInt, positiveNumber, probability, number } from '../options.js';
 import { defaultThreads, startBackend, type BackendName } from '../backend-setup.js';
 
-/** The champion under 8k parameters (experiments/05-gapnet-8k). */
-export const DEFAULT_MODEL = 'gapnet-8k';
+/** The champion under 8k parameters (experiments/12-sepnet-8k), trained by `npm start`. */
+export const DEFAULT_MODEL = 'sepnet-8k';
 
 interface TrainFlags {
   model: string;

@@ -19,12 +19,15 @@ export interface ZooEntry {
   readonly name: string;
   readonly description: string;
   readonly create: (config?: ModelConfig) => Module;
+  /** Whether `create` honours `config.dropout`; a dropout asked of any other model is refused, not ignored. */
+  readonly takesDropout?: boolean;
 }
 
 const entries: ZooEntry[] = [
   {
     name: 'mnist8k-m3',
     description: "Seed MNIST-8k's Model 3: 6 conv blocks with BN and dropout, 1x1 transitions, GAP (the reference)",
+    takesDropout: true,
     create: (config) => new Mnist8kM3({ dropout: config?.dropout }),
   },
   {
@@ -40,16 +43,19 @@ const entries: ZooEntry[] = [
   {
     name: 'gapnet-8k',
     description: 'm3 layout rebalanced toward the deep end (widths 10-16-10-14-16-18), no dropout; iterations 5-11',
+    takesDropout: true,
     create: (config) => new GapNet({ widths: [10, 16, 10, 14, 16, 18], dropout: config?.dropout }),
   },
   {
     name: 'gapnet-8k-deep',
     description: 'GapNet with a fourth 3x3 block after the pool (widths 8-16-8-12-14-14-16): GAP over 4x4, receptive field 22',
+    takesDropout: true,
     create: (config) => new GapNet({ widths: [8, 16, 8, 12, 14, 14, 16], dropout: config?.dropout }),
   },
   {
     name: 'gapnet-5k',
     description: 'mnist-lab record attempt <= 5k: the same layout at widths 8-12-8-12-12-14',
+    takesDropout: true,
     create: (config) => new GapNet({ widths: [8, 12, 8, 12, 12, 14], dropout: config?.dropout }),
   },
   {
@@ -77,5 +83,10 @@ export function getModelEntry(name: string): ZooEntry {
 }
 
 export function createModel(name: string, config?: ModelConfig): Module {
-  return getModelEntry(name).create(config);
+  const entry = getModelEntry(name);
+  if (config?.dropout !== undefined && !entry.takesDropout) {
+    const takers = entries.filter((e) => e.takesDropout).map((e) => e.name).join(', ');
+    throw new MnistLabError(`dropout ${config.dropout} was asked for, but model '${name}' has no dropout layer; drop --dropout (or the recipe's dropout), or pick a model that has one (${takers})`);
+  }
+  return entry.create(config);
 }

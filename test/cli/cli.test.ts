@@ -144,6 +144,11 @@ describe('mnist-lab CLI: train', () => {
     assertUserError(run('train', '--out', out, '--limit-train', '1000'), /already holds a run/);
   });
 
+  it('refuses --dropout for a model without a dropout layer instead of ignoring it', () => {
+    assertUserError(run('train', '--dropout', '0.1', '--epochs', '1'), /dropout 0\.1 was asked for, but model 'sepnet-8k' has no dropout layer/);
+    assertUserError(run('train', '--model', 'baseline-fc', '--dropout', '0.2'), /model 'baseline-fc' has no dropout layer.*\(mnist8k-m3, gapnet-8k/);
+  });
+
   it('Ctrl-C stops at a batch boundary, leaves a resumable checkpoint, and --resume finishes the run on the same images', async () => {
     const out = join(dir, 'interrupted');
     const child = spawn(process.execPath, [cli, 'train', '--epochs', '2', '--limit-train', '3000', '--limit-test', '200', '--out', out, '--threads', '1'], { cwd: repoRoot });

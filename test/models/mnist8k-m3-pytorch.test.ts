@@ -6,12 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mnist8kM3 } from '../../src/models/mnist8k-m3.js';
-import { Tensor } from '../../src/tensor/tensor.js';
-import { noGrad } from '../../src/tensor/grad-mode.js';
-import { nllLoss } from '../../src/tensor/ops/loss.js';
-import { readFixtureTensors, relativeError } from '../helpers/fixtures.js';
+import { readFixtureTensors } from '../helpers/fixtures.js';
+import { assertStepMatchesPyTorch } from '../helpers/pytorch-step.js';
 
-const TOLERANCE = 1e-4;
 const init = readFixtureTensors('pytorch', 'm3_init.safetensors');
 const batch = readFixtureTensors('pytorch', 'm3_batch.safetensors');
 const step = readFixtureTensors('pytorch', 'm3_step.safetensors');
@@ -23,11 +20,6 @@ export function loadM3(): Mnist8kM3 {
   const model = new Mnist8kM3({ dropout: 0 });
   model.loadStateDict(init);
   return model;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  const err = relativeError(actual, expected);
-  assert.ok(err <= TOLERANCE, `${what}: relative error ${err}`);
 }
 
 describe('mnist8k-m3 matches PyTorch', () => {
@@ -43,21 +35,7 @@ describe('mnist8k-m3 matches PyTorch', () => {
   });
 
   it('gives the same output, loss, gradients and BN running stats for one training step', () => {
-    const model = loadM3().train();
-    const input = batch.get('input')!;
-    const target = Array.from(batch.get('target')!.data);
-    const out = model.call(Tensor.from(input.data, input.shape));
-    assertClose(out.data, step.get('output')!.data, 'output');
-    const loss = nllLoss(out, target);
-    assertClose([loss.item()], step.get('loss')!.data, 'loss');
-    loss.backward();
-    for (const [name, p] of model.namedParameters()) assertClose(p.grad!.data, exact.get(`grad.${name}`)!.data, `grad.${name}`);
-    assertClose(out.data, exact.get('output')!.data, 'output vs float64');
-    for (const [name, b] of model.namedBuffers()) assertClose(b.data, step.get(`after.${name}`)!.data, `after.${name}`);
-
-    model.eval();
-    const evalOut = noGrad(() => model.call(Tensor.from(input.data, input.shape)));
-    assertClose(evalOut.data, step.get('eval_output')!.data, 'eval_output');
+    assertStepMatchesPyTorch(loadM3(), { batch, step, exact });
   });
 
   it('refuses a state dict with a missing key, an unexpected key or a wrong shape, naming each', () => {

@@ -7,12 +7,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SepGapNet, type SepGapNetConfig } from '../../src/models/sep-gap-net.js';
-import { Tensor } from '../../src/tensor/tensor.js';
-import { noGrad } from '../../src/tensor/grad-mode.js';
-import { nllLoss } from '../../src/tensor/ops/loss.js';
-import { readFixtureTensors, relativeError } from '../helpers/fixtures.js';
+import { readFixtureTensors } from '../helpers/fixtures.js';
+import { assertStepMatchesPyTorch } from '../helpers/pytorch-step.js';
 
-const TOLERANCE = 1e-4;
 const CONFIG: SepGapNetConfig = { stem: [10, 16], widths: [36, 36, 36, 36] };
 const init = readFixtureTensors('pytorch', 'sepnet_init.safetensors');
 const batch = readFixtureTensors('pytorch', 'm3_batch.safetensors');
@@ -25,11 +22,6 @@ function loadSepNet(): SepGapNet {
   const model = new SepGapNet(CONFIG);
   model.loadStateDict(init);
   return model;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  const err = relativeError(actual, expected);
-  assert.ok(err <= TOLERANCE, `${what}: relative error ${err}`);
 }
 
 describe('SepGapNet matches PyTorch', () => {
@@ -52,23 +44,9 @@ describe('SepGapNet matches PyTorch', () => {
   });
 
   it('gives the same output, loss, gradients and BN running stats for one training step', () => {
-    const model = loadSepNet().train();
-    const input = batch.get('input')!;
-    const target = Array.from(batch.get('target')!.data);
-    const out = model.call(Tensor.from(input.data, input.shape));
-    assertClose(out.data, step.get('output')!.data, 'output');
-    const loss = nllLoss(out, target);
-    assertClose([loss.item()], step.get('loss')!.data, 'loss');
-    loss.backward();
-    for (const [name, p] of model.namedParameters()) assertClose(p.grad!.data, exact.get(`grad.${name}`)!.data, `grad.${name}`);
-    assertClose(out.data, exact.get('output')!.data, 'output vs float64');
-    const buffers = model.namedBuffers();
-    assert.equal(buffers.length, 3 * 6, 'running_mean, running_var and num_batches_tracked for each of the 6 BNs');
-    for (const [name, b] of buffers) assertClose(b.data, step.get(`after.${name}`)!.data, `after.${name}`);
-
-    model.eval();
-    const evalOut = noGrad(() => model.call(Tensor.from(input.data, input.shape)));
-    assertClose(evalOut.data, step.get('eval_output')!.data, 'eval_output');
+    const model = loadSepNet();
+    assert.equal(model.namedBuffers().length, 3 * 6, 'running_mean, running_var and num_batches_tracked for each of the 6 BNs');
+    assertStepMatchesPyTorch(model, { batch, step, exact });
   });
 
   it('refuses a PyTorch state dict made for other widths, naming the key', () => {

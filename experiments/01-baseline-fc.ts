@@ -11,9 +11,8 @@ export default defineExperiment({
     scheduler: { name: 'none' },
     augmentation: {},
     labelSmoothing: 0,
-    valSplit: 0,
-    seed: 1,
   },
+  seeds: [1],
   chosenOn: "none: the seeds' first-notebook defaults (SGD 0.01, momentum 0.9), no tuning",
   target: [
     'Get the pipeline right: data, normalization, training and test loops, logs, summary, checkpoints.',

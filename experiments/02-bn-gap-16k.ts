@@ -11,9 +11,8 @@ export default defineExperiment({
     scheduler: { name: 'step', stepSize: 6, gamma: 0.1 },
     augmentation: {},
     labelSmoothing: 0,
-    valSplit: 0,
-    seed: 1,
   },
+  seeds: [1],
   chosenOn: 'none: a standard StepLR schedule, not tuned',
   target: [
     'Replace the fully connected head by global average pooling and a 1x1 conv: 3.6x fewer parameters.',

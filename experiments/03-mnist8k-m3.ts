@@ -11,9 +11,8 @@ export default defineExperiment({
     scheduler: { name: 'step', stepSize: 6, gamma: 0.1 },
     augmentation: { rotation: 7 },
     labelSmoothing: 0,
-    valSplit: 0,
-    seed: 1,
   },
+  seeds: [1],
   chosenOn: "none: the seed project's published recipe (StepLR 6/0.1, rotation ±7°, dropout 0.05)",
   target: [
     "Reproduce the seed's 7,944-parameter Model 3 and its recipe, so the reader can compare with the published numbers.",

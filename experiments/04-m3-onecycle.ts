@@ -11,9 +11,8 @@ export default defineExperiment({
     scheduler: { name: 'onecycle', maxLr: 0.05, pctStart: 0.3, annealStrategy: 'cos', divFactor: 25, finalDivFactor: 1e4 },
     augmentation: { rotation: 7 },
     labelSmoothing: 0,
-    valSplit: 0,
-    seed: 1,
   },
+  seeds: [1],
   chosenOn: "none: the PyTorch reference's OneCycle run (max lr 0.05), kept as the default recipe of `npm start`",
   target: [
     'Same model and augmentation; swap StepLR for OneCycleLR (warm up to 0.05, cosine down to 2e-7, momentum cycled 0.95-0.85).',

@@ -11,8 +11,6 @@ export default defineExperiment({
     scheduler: { name: 'onecycle', maxLr: 0.05, pctStart: 0.3, annealStrategy: 'cos', divFactor: 25, finalDivFactor: 1e4 },
     augmentation: { rotation: 7, interpolation: 'nearest' },
     labelSmoothing: 0,
-    valSplit: 0,
-    seed: 1,
   },
   seeds: [1, 2, 3, 4, 5],
   chosenOn:

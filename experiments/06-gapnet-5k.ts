@@ -1,11 +1,10 @@
 /** Iteration 6: the record attempt under 5k parameters. */
 import { defineExperiment } from '../src/experiments/experiment.js';
-import iteration5 from './05-gapnet-8k.js';
 
 export default defineExperiment({
   title: 'Record attempt under 5k: GapNet-5k (4,960)',
   model: 'gapnet-5k',
-  recipe: iteration5.recipe,
+  recipe: { parent: '05-gapnet-8k', changes: {} },
   seeds: [1, 2],
   chosenOn: "none of its own: experiment 05's recipe, chosen on the validation split for GapNet-8k, unchanged",
   target: [

@@ -1,11 +1,10 @@
 /** Iteration 8: the record attempt under 5k parameters, with the champion's recipe. */
 import { defineExperiment } from '../src/experiments/experiment.js';
-import { CHAMPION_RECIPE } from '../src/train/recipe.js';
 
 export default defineExperiment({
   title: 'Record attempt under 5k: GapNet-5k (4,960) with the champion recipe',
   model: 'gapnet-5k',
-  recipe: CHAMPION_RECIPE,
+  recipe: { parent: '07-gapnet-8k-ema', changes: {} },
   seeds: [1, 2, 3, 4, 5],
   chosenOn:
     "experiment 07's recipe, chosen on the validation split for GapNet-8k, unchanged; later probes on the validation split found nothing " +

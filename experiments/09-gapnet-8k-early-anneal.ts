@@ -1,11 +1,10 @@
 /** Iteration 9: iteration 7 with the one-cycle anneal starting earlier. */
 import { defineExperiment } from '../src/experiments/experiment.js';
-import iteration7 from './07-gapnet-8k-ema.js';
 
 export default defineExperiment({
   title: 'GapNet-8k (7,886) with an EMA and an earlier anneal',
   model: 'gapnet-8k',
-  recipe: { ...iteration7.recipe, scheduler: { ...iteration7.recipe.scheduler, pctStart: 0.2 } },
+  recipe: { parent: '07-gapnet-8k-ema', changes: { scheduler: { pctStart: 0.2 } } },
   seeds: [1, 2, 3, 4, 5],
   chosenOn:
     'validation: 10,000 images held out of the training set (--val-split 10000, seed 1); over epochs 11-15, pct_start 0.2 with ' +

@@ -1,11 +1,10 @@
 /** Iteration 10: iteration 7 with BN statistics measured for the weight average instead of averaged. */
 import { defineExperiment } from '../src/experiments/experiment.js';
-import iteration7 from './07-gapnet-8k-ema.js';
 
 export default defineExperiment({
   title: "GapNet-8k (7,886) with an EMA that measures its own BN statistics (update_bn)",
   model: 'gapnet-8k',
-  recipe: { ...iteration7.recipe, ema: { ...iteration7.recipe.ema!, updateBn: true } },
+  recipe: { parent: '07-gapnet-8k-ema', changes: { ema: { decay: 0.999, updateBn: true } } },
   seeds: [1, 2, 3, 4, 5],
   chosenOn:
     'validation: 10,000 images held out of the training set (--val-split 10000, split seed 1), 15 epochs, init seeds 1-3; ' +

@@ -1,11 +1,10 @@
 /** Iteration 11: iteration 7 with the last five epochs on the plain images. */
 import { defineExperiment } from '../src/experiments/experiment.js';
-import iteration7 from './07-gapnet-8k-ema.js';
 
 export default defineExperiment({
   title: 'GapNet-8k (7,886) with an EMA, augmentation ending after epoch 10',
   model: 'gapnet-8k',
-  recipe: { ...iteration7.recipe, augmentation: { ...iteration7.recipe.augmentation, untilEpoch: 10 } },
+  recipe: { parent: '07-gapnet-8k-ema', changes: { augmentation: { untilEpoch: 10 } } },
   seeds: [1, 2, 3, 4, 5],
   chosenOn:
     'validation: 10,000 images held out of the training set (--val-split 10000, split seed 1), 15 epochs, init seeds 1 and 2; ' +

@@ -1,11 +1,10 @@
 /** Iteration 12: the champion's recipe on depthwise-separable blocks, twice as wide for the same budget. */
 import { defineExperiment } from '../src/experiments/experiment.js';
-import { CHAMPION_RECIPE } from '../src/train/recipe.js';
 
 export default defineExperiment({
   title: 'mnist-lab champion under 8k: SepGapNet-8k (7,810), depthwise-separable blocks 36 wide, with the champion recipe',
   model: 'sepnet-8k',
-  recipe: CHAMPION_RECIPE,
+  recipe: { parent: '07-gapnet-8k-ema', changes: {} },
   seeds: [1, 2, 3, 4, 5],
   chosenOn:
     'validation: 10,000 images held out of the training set (--val-split 10000, split seed 1), 15 epochs, init seeds 1-3; ' +

@@ -13,7 +13,7 @@ const { DataLoader } = await import(join(root, 'dist/src/data/data-loader.js'));
 const { Normalize } = await import(join(root, 'dist/src/data/transforms/normalize.js'));
 const { evaluate } = await import(join(root, 'dist/src/train/evaluate.js'));
 const { allocPersistent } = await import(join(root, 'dist/src/tensor/memory-scope.js'));
-const { startBackend } = await import(join(root, 'dist/src/cli/backend-setup.js'));
+const { startBackend } = await import(join(root, 'dist/src/backend/engine.js'));
 const engine = await startBackend('wasm', 2);
 const test = loadMnist({ valSplit: 0 }).test;
 // As the trainer's test loader: batches in backend memory (see notes/NOTES.md on the last bits).

@@ -16,6 +16,13 @@ export { createWasmBackend } from './backend/wasm/index.js';
 export * from './data/index.js';
 export { Trainer, type TrainerOptions, type TrainResult } from './train/trainer.js';
 export { DEFAULT_RECIPE, type Recipe } from './train/recipe.js';
+export {
+  RUN_SPEC_FORMAT, formatRunSpec, parseRunSpec, readRunSpecFile, runSpecProblems, validateRunSpec,
+  type RunSpec, type DataSpec, type ModelConfig as RunModelConfig,
+} from './train/run-spec.js';
+export { runSpec, type RunHooks, type RunOutcome } from './run/run.js';
+export { planResume, type ResumePlan } from './run/resume.js';
+export { startBackend, defaultThreads, type EngineHandle } from './backend/engine.js';
 export { evaluate, type EvalResult } from './train/evaluate.js';
 export { saveWeights, readWeights, locateCheckpoint, type CheckpointMeta } from './train/checkpoint.js';
 export { readSafetensorsFile, readSafetensorsFileSync, writeSafetensorsFile, writeSafetensorsFileSync, parseSafetensors, serializeSafetensors } from './io/safetensors.js';

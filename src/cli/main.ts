@@ -45,12 +45,19 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof MnistLabError) {
-      process.stderr.write(`mnist-lab: ${err.message}\n`);
+      // One line per mistake (a spec file can hold several), each marked as ours.
+      process.stderr.write(err.message.split('\n').map((line) => `mnist-lab: ${line}\n`).join(''));
       return err.exitCode;
     }
     throw err;
   }
 }
+
+// `mnist-lab models | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -10,8 +10,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.js';
-import { loadMnist } from '../data/mnist.js';
 import type { Recipe } from '../train/recipe.js';
+import type { ReportGoals } from './goals.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { MnistLabError } from '../util/errors.js';
 import { formatThousands } from '../util/python-format.js';
@@ -20,9 +20,6 @@ import { digitGridMarkdown, digitGridPng, misclassifiedDigits } from './digit-gr
 import type { BestModelPredictions, ExperimentResult } from './experiment-result.js';
 import {
   type ExperimentStats,
-  GOALS,
-  LAST_EPOCHS,
-  TARGET_ACCURACY,
   checkGoal,
   experimentStats,
   qualifiesBySize,
@@ -31,14 +28,14 @@ import { codeBlock, escapeHtml, markdownTable, percent } from './markdown.js';
 import { curvesSpec, frontierSpec } from './plots.js';
 import { fontStatus, writeChart } from './render-chart.js';
 
-export { experimentStats, checkGoal, GOALS, LAST_EPOCHS, TARGET_ACCURACY } from './experiment-stats.js';
-export type { ExperimentStats, SeedStats, Goal, GoalCheck } from './experiment-stats.js';
+export { experimentStats, checkGoal } from './experiment-stats.js';
+export type { Goal, ReportGoals } from './goals.js';
+export type { ExperimentStats, SeedStats, GoalCheck } from './experiment-stats.js';
 
 export interface ReportOptions {
-  /**
-   * The test set the best model's predictions refer to (for the misclassified digits). Default: the
-   * bundled MNIST t10k, loaded only when `best` is given.
-   */
+  /** The goals the report checks (experiments/goals.ts). */
+  goals: ReportGoals;
+  /** The test set the best model's predictions refer to (for the misclassified digits); needed with `best`. */
   testImages?: Pick<Dataset, 'images' | 'labels' | 'n' | 'height' | 'width'> & Partial<Pick<Dataset, 'sourceIndices'>>;
   /** How many misclassified digits the grid shows (default 64). */
   maxMisclassified?: number;
@@ -94,7 +91,9 @@ function windowLabel(s: ExperimentStats): string {
   return `last ${s.window}`;
 }
 
-function comparisonSection(stats: readonly ExperimentStats[]): string {
+function comparisonSection(stats: readonly ExperimentStats[], goals: ReportGoals): string {
+  const LAST_EPOCHS = goals.lastEpochs;
+  const TARGET_ACCURACY = goals.targetAccuracy;
   const header = [
     'experiment', 'parameters', 'best train', 'best test', `last ${LAST_EPOCHS}: min`, `last ${LAST_EPOCHS}: mean`,
     '± std over seeds', 'seeds', `epochs ≥ ${TARGET_ACCURACY}%`, 'epochs', 's / epoch',
@@ -124,9 +123,9 @@ function comparisonSection(stats: readonly ExperimentStats[]): string {
   return ['## Comparison', '', markdownTable(header, rows, aligned), '', ...notes].join('\n');
 }
 
-function goalsSection(results: readonly ExperimentResult[]): string {
+function goalsSection(results: readonly ExperimentResult[], goals: ReportGoals): string {
   const lines = ['## Goals', ''];
-  for (const goal of GOALS) {
+  for (const goal of goals.goals) {
     lines.push(`- **Goal (${goal.id})**: ${goal.statement}.`);
     const candidates = results.filter((r) => qualifiesBySize(goal, r));
     if (candidates.length === 0) {
@@ -134,7 +133,7 @@ function goalsSection(results: readonly ExperimentResult[]): string {
       continue;
     }
     for (const r of candidates) {
-      const check = checkGoal(goal, r);
+      const check = checkGoal(goal, r, goals.targetAccuracy);
       lines.push(`  - ${check.met ? '✅ **met**' : '❌ **not met**'} by \`${r.name}\`: ${check.detail}.`);
     }
   }
@@ -154,18 +153,37 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
+/** The full recipe, and the seeds it ran with (the seed is the run's, not the recipe's). */
 function recipeTable(recipe: Recipe, seeds: readonly number[]): string {
   const rows = Object.entries(recipe)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => [k, k === 'seed' ? `${formatValue(v)} (runs: ${seeds.join(', ')})` : formatValue(v)]);
+    .map(([k, v]) => [k, formatValue(v)]);
+  rows.push(['seeds', seeds.join(', ')]);
   return markdownTable(['setting', 'value'], rows);
+}
+
+/** "Experiment 07's recipe with scheduler.pctStart 0.2": how the file wrote a derived recipe. */
+function derivationLine(derivedFrom: ExperimentResult['derivedFrom']): string[] {
+  if (!derivedFrom) return [];
+  const changes: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+    } else {
+      changes.push(`\`${path}\` = ${formatValue(value)}`);
+    }
+  };
+  walk(derivedFrom.changes, '');
+  const what = changes.length ? `with ${changes.join(', ')}` : 'unchanged';
+  return [`Written as experiment \`${derivedFrom.parent}\`'s recipe, ${what}; in full:`, ''];
 }
 
 function bullets(items: readonly string[], empty: string): string {
   return items.length === 0 ? `- ${empty}` : items.map((t) => `- ${t.replace(/\r?\n/g, ' ')}`).join('\n');
 }
 
-function experimentSection(result: ExperimentResult, s: ExperimentStats): string {
+function experimentSection(result: ExperimentResult, s: ExperimentStats, goals: ReportGoals): string {
+  const TARGET_ACCURACY = goals.targetAccuracy;
   const base = imageBaseName(result.name);
   const seedRows = s.perSeed.map((p) => [
     String(p.seed),
@@ -198,7 +216,7 @@ function experimentSection(result: ExperimentResult, s: ExperimentStats): string
     `- Parameters: ${formatThousands(result.parameters)}`,
     `- Best train accuracy: ${percent(s.bestTrainAccuracy)}`,
     `- Best test accuracy: ${percent(s.bestTestAccuracy)}`,
-    `- Test accuracy over the ${windowLabel(s)} epochs${s.shortWindow ? ` (the runs are shorter than ${LAST_EPOCHS} epochs)` : ''}: min ${percent(s.lastMin)}, mean ${percent(s.lastMeanAccuracy.mean)}${std} over ${s.seedCount} seed${s.seedCount === 1 ? '' : 's'}`,
+    `- Test accuracy over the ${windowLabel(s)} epochs${s.shortWindow ? ` (the runs are shorter than ${goals.lastEpochs} epochs)` : ''}: min ${percent(s.lastMin)}, mean ${percent(s.lastMeanAccuracy.mean)}${std} over ${s.seedCount} seed${s.seedCount === 1 ? '' : 's'}`,
     `- Epochs at ≥ ${TARGET_ACCURACY}%: ${range(s.epochsAtTarget.min, s.epochsAtTarget.max)} of ${epochsText(s)}`,
     '',
     seedTable,
@@ -208,6 +226,7 @@ function experimentSection(result: ExperimentResult, s: ExperimentStats): string
     '',
     `**Recipe** (hyperparameters chosen on: ${result.chosenOn}):`,
     '',
+    ...derivationLine(result.derivedFrom),
     recipeTable(result.recipe, result.seeds.map((r) => r.seed)),
     '',
     '**Model summary:**',
@@ -328,11 +347,13 @@ export async function writeReport(
   results: readonly ExperimentResult[],
   best: BestModelPredictions | null,
   outDir: string,
-  options: ReportOptions = {},
+  options: ReportOptions,
 ): Promise<ReportOutput> {
   const sorted = sortedResults(results);
-  const stats = sorted.map(experimentStats);
-  const test = best === null ? null : (options.testImages ?? loadMnist({ valSplit: 0 }).test);
+  const { goals } = options;
+  const stats = sorted.map((r) => experimentStats(r, goals));
+  const test = best === null ? null : options.testImages ?? null;
+  if (best !== null && test === null) throw new MnistLabError('report: the best model\'s predictions need the test images they refer to (options.testImages)');
   if (best !== null) checkPredictions(best, test!);
 
   const imgDir = join(outDir, IMG_DIR);
@@ -345,8 +366,8 @@ export async function writeReport(
     warnings.push(...files.warnings.map((w) => `${base}: ${w}`));
   };
 
-  await chart(frontierSpec(stats), 'frontier');
-  for (const r of sorted) await chart(curvesSpec(r), `${imageBaseName(r.name)}-curves`);
+  await chart(frontierSpec(stats, goals), 'frontier');
+  for (const r of sorted) await chart(curvesSpec(r, goals), `${imageBaseName(r.name)}-curves`);
 
   const limit = options.maxMisclassified ?? 64;
   let grid = false;
@@ -364,10 +385,10 @@ export async function writeReport(
   const latest = [...sorted.map((r) => r.finishedAt)].sort().at(-1);
   const sections = [
     `# mnist-lab experiments\n\n${sorted.length} experiment${sorted.length === 1 ? '' : 's'}; every number below is computed from the recorded per-epoch histories (latest run finished ${latest}).`,
-    comparisonSection(stats),
-    goalsSection(sorted),
+    comparisonSection(stats, goals),
+    goalsSection(sorted, goals),
     ['## Parameters vs accuracy', '', image('parameters vs accuracy', 'frontier')].join('\n'),
-    ['## Experiments', '', sorted.map((r, i) => experimentSection(r, stats[i]!)).join('\n\n')].join('\n'),
+    ['## Experiments', '', sorted.map((r, i) => experimentSection(r, stats[i]!, goals)).join('\n\n')].join('\n'),
   ];
   if (best !== null) sections.push(bestModelSection(best, test!, limit, grid));
   sections.push(environmentSection(sorted));

@@ -4,10 +4,13 @@
  */
 import type { EpochMetrics } from '../train/metrics.js';
 import type { Recipe } from '../train/recipe.js';
+import type { RunSpec } from '../train/run-spec.js';
 import type { ModelSummary } from './summary-table.js';
 
 export interface SeedRun {
   seed: number;
+  /** The run, complete: `mnist-lab train --spec` on it trains this seed again, to the bit. */
+  spec?: RunSpec;
   history: EpochMetrics[];
   /** The run's log lines (per-epoch results), as printed. */
   log: string[];
@@ -25,7 +28,10 @@ export interface ExperimentResult {
   parameters: number;
   target: string[];
   analysis: string[];
+  /** The full recipe every seed ran. */
   recipe: Recipe;
+  /** How the experiment file wrote it, when as a parent experiment's recipe with changes. */
+  derivedFrom?: { parent: string; changes: object } | null;
   /** Which split chose the hyperparameters (e.g. "validation (10k held out of train)"). */
   chosenOn: string;
   summary: ModelSummary;

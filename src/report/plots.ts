@@ -4,7 +4,8 @@
  * and vega do the layout (render-chart.ts).
  */
 import type { ExperimentResult } from './experiment-result.js';
-import { type ExperimentStats, LAST_EPOCHS, TARGET_ACCURACY } from './experiment-stats.js';
+import type { ExperimentStats } from './experiment-stats.js';
+import type { ReportGoals } from './goals.js';
 import { CHART_FONT, type TopLevelSpec } from './render-chart.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -42,8 +43,8 @@ function curveRows(result: ExperimentResult): CurveRow[] {
 }
 
 /** A horizontal dashed rule at the target accuracy, labelled, on its own one-row data set. */
-function targetRuleLayers(): object[] {
-  const data = { values: [{ target: TARGET_ACCURACY, label: `${TARGET_ACCURACY}%` }] };
+function targetRuleLayers(targetAccuracy: number): object[] {
+  const data = { values: [{ target: targetAccuracy, label: `${targetAccuracy}%` }] };
   return [
     {
       data,
@@ -62,8 +63,8 @@ function targetRuleLayers(): object[] {
  * The lower edge of the zoomed test-accuracy panel: 98.5%, or lower (in half-percent steps) when the
  * last epochs themselves are lower, so the part that decides the goals is always in view.
  */
-export function zoomedAccuracyFloor(result: ExperimentResult): number {
-  const last = result.seeds.flatMap((r) => r.history.slice(-LAST_EPOCHS).map((m) => m.testAccuracy));
+export function zoomedAccuracyFloor(result: ExperimentResult, goals: ReportGoals): number {
+  const last = result.seeds.flatMap((r) => r.history.slice(-goals.lastEpochs).map((m) => m.testAccuracy));
   const lowest = last.length > 0 ? Math.min(...last) : 100;
   return Math.min(98.5, Math.floor(lowest * 2) / 2);
 }
@@ -72,7 +73,7 @@ export function zoomedAccuracyFloor(result: ExperimentResult): number {
  * Three panels: loss, accuracy (train, validation when there is one, test) and the test accuracy
  * zoomed in around the target. One line per seed and split: colour is the seed, the dash the split.
  */
-export function curvesSpec(result: ExperimentResult): TopLevelSpec {
+export function curvesSpec(result: ExperimentResult, goals: ReportGoals): TopLevelSpec {
   const rows = curveRows(result);
   const positiveLoss = rows.every((r) => r.loss > 0);
   const splits = SPLIT_ORDER.filter((s) => rows.some((r) => r.split === s));
@@ -82,7 +83,7 @@ export function curvesSpec(result: ExperimentResult): TopLevelSpec {
   // show a dash; a dark stroke can.
   const dashLegend = { symbolType: 'stroke', symbolSize: 300, symbolStrokeWidth: 2, encode: { symbols: { update: { stroke: { value: '#444444' } } } } };
   const strokeDash = { field: 'split', type: 'nominal', title: 'split', sort: splits, scale: { domain: splits }, legend: dashLegend };
-  const floor = zoomedAccuracyFloor(result);
+  const floor = zoomedAccuracyFloor(result, goals);
   const spec = {
     $schema: SCHEMA,
     title: { text: `${result.name}: ${result.title}`, subtitle: `${result.model}, ${result.parameters.toLocaleString('en-US')} parameters` },
@@ -108,7 +109,7 @@ export function curvesSpec(result: ExperimentResult): TopLevelSpec {
             mark: { type: 'line', point: { size: 12 } },
             encoding: { x, y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } }, color, strokeDash },
           },
-          ...targetRuleLayers(),
+          ...targetRuleLayers(goals.targetAccuracy),
         ],
       },
       {
@@ -125,7 +126,7 @@ export function curvesSpec(result: ExperimentResult): TopLevelSpec {
               strokeDash,
             },
           },
-          ...targetRuleLayers(),
+          ...targetRuleLayers(goals.targetAccuracy),
         ],
       },
     ],
@@ -166,26 +167,26 @@ const LABEL_FONT_SIZE = 11;
 /** Pixels a label needs, with a little air. */
 const LABEL_HEIGHT = LABEL_FONT_SIZE + 3;
 
-/** Parameter budgets of the goals, drawn as vertical guides. */
-const BUDGETS = [
-  { parameters: 5000, label: '5k' },
-  { parameters: 8000, label: '8k' },
-];
+/** Parameter budgets of the goals, drawn as vertical guides ("8k" for 8,000). */
+function budgets(goals: ReportGoals): { parameters: number; label: string }[] {
+  const sizes = [...new Set(goals.goals.map((g) => g.maxParameters))].sort((a, b) => a - b);
+  return sizes.map((p) => ({ parameters: p, label: p % 1000 === 0 ? `${p / 1000}k` : p.toLocaleString('en-US') }));
+}
 
 /**
  * Parameters (log scale) against the mean test accuracy over the last epochs (mean over seeds),
  * error bars from the lowest to the highest seed mean, each point labelled with its experiment.
  */
-export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
+export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoals): TopLevelSpec {
   const points = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMeanAccuracy.mean, low: s.lastMeanAccuracy.low, high: s.lastMeanAccuracy.high }));
   const windows = new Set(stats.map((s) => s.window));
-  const windowText = windows.size === 1 ? `last ${[...windows][0]} epochs` : `last ≤ ${LAST_EPOCHS} epochs`;
+  const windowText = windows.size === 1 ? `last ${[...windows][0]} epochs` : `last ≤ ${goals.lastEpochs} epochs`;
   // Domains padded around the data (and the budgets and the target), so that a single experiment
   // or a tight cluster still sits inside the frame with room for its label to the right.
-  const params = [...points.map((r) => r.parameters), ...BUDGETS.map((b) => b.parameters)];
+  const params = [...points.map((r) => r.parameters), ...budgets(goals).map((b) => b.parameters)];
   const xDomain = [Math.min(...params) / 1.5, Math.max(...params) * 2.5];
   // A label on the left of the leftmost column needs that much room again.
-  const accuracies = [...points.flatMap((r) => [r.low, r.high]), TARGET_ACCURACY];
+  const accuracies = [...points.flatMap((r) => [r.low, r.high]), goals.targetAccuracy];
   const yLow = Math.min(...accuracies);
   const yHigh = Math.max(...accuracies);
   const yPad = Math.max(0.05, 0.1 * (yHigh - yLow));
@@ -193,7 +194,7 @@ export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
   const rows = assignLabelSides(points, ((yDomain[1]! - yDomain[0]!) * LABEL_HEIGHT) / FRONTIER_HEIGHT);
   if (rows.some((r) => r.labelSide === 'left')) xDomain[0] = Math.min(...params) / 3;
   const x = { field: 'parameters', type: 'quantitative', title: 'parameters (log scale)', scale: { type: 'log', domain: xDomain, nice: false } };
-  const budgets = { values: BUDGETS };
+  const budgetData = { values: budgets(goals) };
   const spec = {
     $schema: SCHEMA,
     title: { text: 'Parameters vs test accuracy', subtitle: `mean over seeds of the ${windowText}; bars: lowest to highest seed` },
@@ -201,16 +202,16 @@ export function frontierSpec(stats: readonly ExperimentStats[]): TopLevelSpec {
     height: FRONTIER_HEIGHT,
     layer: [
       {
-        data: budgets,
+        data: budgetData,
         mark: { type: 'rule', color: '#999999', strokeDash: [2, 3] },
         encoding: { x: { field: 'parameters', type: 'quantitative' } },
       },
       {
-        data: budgets,
+        data: budgetData,
         mark: { type: 'text', color: '#777777', align: 'left', baseline: 'top', dx: 3, y: 2 },
         encoding: { x: { field: 'parameters', type: 'quantitative' }, text: { field: 'label' } },
       },
-      ...targetRuleLayers(),
+      ...targetRuleLayers(goals.targetAccuracy),
       {
         data: { values: rows },
         layer: [

@@ -15,24 +15,19 @@ import { mnistLabVersion } from '../util/version.js';
 import type { OptimizerStateDict, SchedulerStateDict } from '../optim/state-dict.js';
 import type { EngineRngState } from '../tensor/random.js';
 import type { DataLoaderState } from '../data/data-loader.js';
-import type { ModelConfig } from '../models/zoo.js';
-import type { Recipe } from './recipe.js';
 import type { EpochMetrics } from './metrics.js';
+import type { ModelConfig, RunSpec } from './run-spec.js';
+import { CHECKPOINT_FORMAT, LEGACY_CHECKPOINT_FORMAT, checkpointMetaFromJson } from './checkpoint-meta-schema.js';
 
-export const CHECKPOINT_FORMAT = 'mnist-lab-checkpoint-v1';
-
-export interface CheckpointDataSource {
-  /** Absolute path of --data-dir; null for the bundled MNIST. */
-  dataDir: string | null;
-  limitTrain: number | null;
-  limitTest: number | null;
-}
+export { CHECKPOINT_FORMAT, LEGACY_CHECKPOINT_FORMAT };
 
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
   mnistLabVersion: string;
+  /** The model's zoo name and config (also in the spec), and its parameter count, for readers of the weights. */
   model: { name: string; config: ModelConfig; parameters: number };
-  recipe: Recipe;
+  /** The run this checkpoint belongs to: `--resume` continues it from here. */
+  spec: RunSpec;
   /** Epochs completed when this was written (0: before training). */
   epoch: number;
   metrics: EpochMetrics | null;
@@ -42,10 +37,9 @@ export interface CheckpointMeta {
   optimizer: OptimizerStateDict;
   scheduler: SchedulerStateDict | null;
   rng: { engine: EngineRngState; trainLoader: DataLoaderState };
+  /** The worker threads that ran (the spec may say null: one per core). */
   threads: number;
   savedAt: string;
-  /** Where the images came from, so that a resume reads the same ones without repeating the flags. */
-  data?: CheckpointDataSource;
   /**
    * Only with an EMA recipe: the weights files then hold the average, and these are the raw
    * training weights (and the average's step count) that resuming needs.
@@ -126,25 +120,29 @@ export function locateCheckpoint(path: string, prefer: 'best' | 'last'): Located
 
 function isCheckpointMetaFile(path: string): boolean {
   try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format === CHECKPOINT_FORMAT;
+    const format = (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format;
+    return format === CHECKPOINT_FORMAT || format === LEGACY_CHECKPOINT_FORMAT;
   } catch {
     return false;
   }
 }
 
+/** Checkpoint metadata holds the weights' history and optimizer state: megabytes, never gigabytes. */
+const MAX_META_BYTES = 256 << 20;
+
 export function readCheckpointMeta(path: string): CheckpointMeta {
+  const size = statSync(path).size;
+  if (size > MAX_META_BYTES) throw new MnistLabError(`${path}: ${size} bytes is too large for checkpoint metadata; the file is not a mnist-lab checkpoint`);
+  return parseCheckpointMeta(readFileSync(path, 'utf8'), path);
+}
+
+/** Checks the text of a checkpoint .json (either format) and returns it as the current format. */
+export function parseCheckpointMeta(text: string, where: string): CheckpointMeta {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new MnistLabError(`${path}: not valid JSON (${(err as Error).message}); the checkpoint metadata is damaged`);
+    throw new MnistLabError(`${where}: not valid JSON (${(err as Error).message}); the checkpoint metadata is damaged`);
   }
-  const meta = parsed as Partial<CheckpointMeta>;
-  if (meta.format !== CHECKPOINT_FORMAT) {
-    throw new MnistLabError(`${path}: not a mnist-lab checkpoint (format '${String(meta.format)}', expected '${CHECKPOINT_FORMAT}')`);
-  }
-  for (const key of ['model', 'recipe', 'epoch', 'optimizer', 'rng', 'history'] as const) {
-    if (meta[key] === undefined) throw new MnistLabError(`${path}: checkpoint metadata has no '${key}'; the file is damaged`);
-  }
-  return meta as CheckpointMeta;
+  return checkpointMetaFromJson(parsed, where);
 }

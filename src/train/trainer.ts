@@ -25,22 +25,25 @@ import { updateBn } from './update-bn.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
 import { MnistLabError } from '../util/errors.js';
 import { mnistLabVersion } from '../util/version.js';
-import type { ModelConfig } from '../models/zoo.js';
-import { type Recipe, buildOptimizer, buildScheduler, buildTrainTransform } from './recipe.js';
-import { CHECKPOINT_FORMAT, type CheckpointDataSource, type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
+import { buildOptimizer, buildScheduler, buildTrainTransform } from './recipe.js';
+import type { BestMetric, RunSpec } from './run-spec.js';
+import { CHECKPOINT_FORMAT, type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
 import { type EpochMetrics, writeHistory } from './metrics.js';
 import { evaluate, formatEvalLine, type EvalResult } from './evaluate.js';
 
-export type BestMetric = 'val_accuracy' | 'val_loss' | 'test_accuracy' | 'test_loss';
+export type { BestMetric } from './run-spec.js';
 
 export interface TrainerOptions {
+  /**
+   * The run: its recipe, seed, model name and config (recorded in checkpoints), best metric, and
+   * outDir, where history and checkpoints go (null writes nothing: tests, benchmarks).
+   */
+  spec: RunSpec;
+  /** The spec's model, built after the engine was seeded with spec.seed. */
   model: Module;
-  modelName: string;
-  modelConfig: ModelConfig;
-  recipe: Recipe;
+  /** The spec's data. */
   data: MnistSplits;
-  /** Where history and checkpoints go; null writes nothing (tests, benchmarks). */
-  outDir: string | null;
+  /** The worker threads actually running, recorded in checkpoints. */
   threads: number;
   /** Receives every log line (per-epoch results, notices). */
   log: (line: string) => void;
@@ -49,11 +52,7 @@ export interface TrainerOptions {
   signal?: AbortSignal;
   /** Continue from this checkpoint (the model's weights must already be loaded from it). */
   resume?: CheckpointMeta | null;
-  /** Chooses the best checkpoint; default: val_accuracy with a validation split, else test_accuracy. */
-  bestMetric?: BestMetric;
   evalBatchSize?: number;
-  /** Recorded in checkpoints so that `--resume` reads the same images. */
-  dataSource?: CheckpointDataSource;
   onEpochEnd?: (metrics: EpochMetrics) => void;
 }
 
@@ -84,12 +83,16 @@ export class Trainer {
   private best: CheckpointMeta['best'];
   private readonly bestMetric: BestMetric;
 
+  private readonly outDir: string | null;
+
   constructor(private readonly o: TrainerOptions) {
-    const { recipe, data, model } = o;
+    const { data, model } = o;
+    const { recipe } = o.spec;
+    this.outDir = o.spec.outDir;
     // Batches live in backend memory for the lifetime of the run, so kernels read them in place.
     const allocate = (n: number): Float32Array => allocPersistent(n);
     this.trainLoader = new DataLoader(data.train, {
-      batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed, transform: buildTrainTransform(recipe.augmentation), allocate,
+      batchSize: recipe.batchSize, shuffle: true, seed: o.spec.seed, transform: buildTrainTransform(recipe.augmentation), allocate,
     });
     const evalBatch = o.evalBatchSize ?? 1000;
     const transform = this.plainTransform;
@@ -99,13 +102,13 @@ export class Trainer {
     this.scheduler = buildScheduler(recipe.scheduler, this.optimizer, recipe.epochs, this.trainLoader.length);
     this.ema = recipe.ema ? new ExponentialMovingAverage(model, recipe.ema.decay, { useBuffers: !recipe.ema.updateBn }) : null;
     this.bnLoader = recipe.ema?.updateBn ? new DataLoader(data.train, { batchSize: evalBatch, transform, allocate }) : null;
-    this.bestMetric = o.bestMetric ?? (data.val ? 'val_accuracy' : 'test_accuracy');
+    this.bestMetric = o.spec.bestMetric ?? (data.val ? 'val_accuracy' : 'test_accuracy');
     if (this.bestMetric.startsWith('val') && !data.val) {
       throw new MnistLabError(`--best-metric ${this.bestMetric} needs a validation split; add --val-split 10000`);
     }
     this.best = { metric: this.bestMetric, value: null, epoch: null };
     if (o.resume) this.restore(o.resume);
-    if (o.outDir) mkdirSync(o.outDir, { recursive: true });
+    if (this.outDir) mkdirSync(this.outDir, { recursive: true });
   }
 
   private restore(meta: CheckpointMeta): void {
@@ -141,11 +144,11 @@ export class Trainer {
 
   private log(line: string): void {
     this.o.log(line);
-    if (this.o.outDir) appendFileSync(join(this.o.outDir, 'train.log'), `${line}\n`);
+    if (this.outDir) appendFileSync(join(this.outDir, 'train.log'), `${line}\n`);
   }
 
   async run(): Promise<TrainResult> {
-    const { recipe } = this.o;
+    const { recipe } = this.o.spec;
     if (this.epochsDone === 0) this.writeCheckpoint('last', null);
     let interrupted = false;
     for (let epoch = this.epochsDone + 1; epoch <= recipe.epochs; epoch++) {
@@ -158,7 +161,7 @@ export class Trainer {
       const improved = this.updateBest(metrics);
       this.writeCheckpoint('last', metrics);
       if (improved) this.writeCheckpoint('best', metrics);
-      if (this.o.outDir) writeHistory(this.o.outDir, this.history);
+      if (this.outDir) writeHistory(this.outDir, this.history);
       this.o.onEpochEnd?.(metrics);
       if (this.o.signal?.aborted) {
         interrupted = epoch < recipe.epochs;
@@ -170,7 +173,8 @@ export class Trainer {
 
   /** One epoch of training plus evaluation; null when aborted mid-epoch. */
   private async runEpoch(epoch: number): Promise<EpochMetrics | null> {
-    const { model, recipe } = this.o;
+    const { model } = this.o;
+    const { recipe } = this.o.spec;
     const lr = this.optimizer.paramGroups[0]!.lr;
     this.log(`EPOCH: ${epoch}/${recipe.epochs} (lr ${lr.toPrecision(4)})`);
     model.train();
@@ -284,12 +288,13 @@ export class Trainer {
   }
 
   private writeCheckpoint(base: 'best' | 'last', metrics: EpochMetrics | null): void {
-    if (!this.o.outDir) return;
+    if (!this.outDir) return;
+    const { spec } = this.o;
     const meta: CheckpointMeta = {
       format: CHECKPOINT_FORMAT,
       mnistLabVersion: mnistLabVersion(),
-      model: { name: this.o.modelName, config: this.o.modelConfig, parameters: this.o.model.numParameters() },
-      recipe: this.o.recipe,
+      model: { name: spec.model.name, config: spec.model.config, parameters: this.o.model.numParameters() },
+      spec,
       epoch: this.epochsDone,
       metrics,
       history: [...this.history],
@@ -299,9 +304,8 @@ export class Trainer {
       rng: { engine: getEngineRngState(), trainLoader: this.trainLoader.stateDict() },
       threads: this.o.threads,
       savedAt: new Date().toISOString(),
-      ...(this.o.dataSource && { data: this.o.dataSource }),
       ...(this.ema && { ema: { decay: this.ema.decay, nAveraged: this.ema.nAveraged, trainingWeights: this.modelWeights() } }),
     };
-    this.withEvaluatedWeights(() => saveCheckpoint(this.o.outDir!, base, this.o.model, meta));
+    this.withEvaluatedWeights(() => saveCheckpoint(this.outDir!, base, this.o.model, meta));
   }
 }

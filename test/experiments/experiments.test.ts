@@ -9,25 +9,76 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadExperiments } from '../../src/experiments/registry.js';
+import { readdirSync } from 'node:fs';
+import { experimentNames, loadExperiments } from '../../src/experiments/registry.js';
 import { readResult, runExperiment } from '../../src/experiments/runner.js';
+import { loadGoals } from '../../src/experiments/goals.js';
 import { createModel } from '../../src/models/zoo.js';
 import { writeReport, experimentStats } from '../../src/report/experiment-report.js';
+import type { ExperimentResult } from '../../src/report/experiment-result.js';
 import { loadMnist } from '../../src/data/mnist.js';
+import { DEFAULT_RECIPE } from '../../src/train/recipe.js';
+import { runSpecProblems } from '../../src/train/run-spec.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { withWasmBackend } from '../helpers/wasm.js';
 import { assertPng, assertSvg, listFiles } from '../report/image-checks.js';
 
+const committed = join(repoRoot, 'reports', 'results');
+
+/** Every experiment with its recorded result: the committed results must exist, or these tests would prove nothing. */
+async function recordedExperiments(): Promise<{ name: string; result: ExperimentResult }[]> {
+  assert.ok(existsSync(committed), `${committed} is missing`);
+  const names = experimentNames();
+  assert.ok(names.length >= 12, `only ${names.length} experiment files`);
+  const files = readdirSync(committed).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  assert.deepEqual(files, names, 'one recorded result per experiment file, and no other');
+  return names.map((name) => ({ name, result: readResult(committed, name)! }));
+}
+
 describe('experiments', () => {
+  it('the default recipe of `mnist-lab train` is experiment 12\'s (the champion), which spells its own out', async () => {
+    const [champion] = await loadExperiments(['12-sepnet-8k']);
+    assert.deepEqual(champion!.recipe, DEFAULT_RECIPE);
+    assert.notEqual(champion!.recipe, DEFAULT_RECIPE, 'the experiment holds its own copy, not the live default');
+  });
+
+  it('no experiment file reads the live default recipe', () => {
+    for (const f of readdirSync(join(repoRoot, 'experiments')).filter((n) => n.endsWith('.ts'))) {
+      const text = readFileSync(join(repoRoot, 'experiments', f), 'utf8');
+      assert.doesNotMatch(text, /DEFAULT_RECIPE|CHAMPION_RECIPE|train\/recipe\.js/, `experiments/${f} imports the live recipe`);
+    }
+  });
+
+  it('the goals are data beside the experiments, and the report code holds none of their numbers', async () => {
+    const goals = await loadGoals();
+    assert.equal(goals.targetAccuracy, 99.4);
+    assert.deepEqual(goals.goals.map((g) => [g.id, g.maxParameters, g.lastEpochs]), [['a', 8000, 5], ['b', 5000, 3]]);
+    for (const f of readdirSync(join(repoRoot, 'src', 'report'))) {
+      const text = readFileSync(join(repoRoot, 'src', 'report', f), 'utf8');
+      assert.doesNotMatch(text, /99\.4\b|\b8000\b|\b5000\b|8_000|5_000/, `src/report/${f} holds a goal's number`);
+    }
+  });
+
+  it("every recorded seed carries a valid spec of its run: the experiment's model and recipe, that seed, all the images", async () => {
+    const experiments = await loadExperiments();
+    for (const { name, result } of await recordedExperiments()) {
+      const e = experiments.find((x) => x.name === name)!;
+      for (const run of result.seeds) {
+        assert.ok(run.spec, `${name} seed ${run.seed} has no spec`);
+        assert.deepEqual(runSpecProblems(run.spec), [], `${name} seed ${run.seed}`);
+        assert.equal(run.spec.seed, run.seed);
+        assert.equal(run.spec.model.name, e.model);
+        assert.deepEqual(run.spec.recipe, e.recipe);
+        assert.deepEqual(run.spec.data, { dir: null, limitTrain: null, limitTest: null, valSplit: 0, splitSeed: null });
+      }
+    }
+  });
+
   it('every experiment file loads, and the committed results and report state its parameter count', async () => {
     const experiments = await loadExperiments();
-    assert.ok(experiments.length >= 4);
-    const committed = join(repoRoot, 'reports', 'results');
-    const readme = existsSync(join(repoRoot, 'reports', 'README.md')) ? readFileSync(join(repoRoot, 'reports', 'README.md'), 'utf8') : '';
-    for (const e of experiments) {
-      const params = typeof e.model === 'string' ? createModel(e.model).numParameters() : e.model.build().numParameters();
-      const recorded = readResult(committed, e.name);
-      if (!recorded) continue; // not run yet: nothing is claimed about it
+    const readme = readFileSync(join(repoRoot, 'reports', 'README.md'), 'utf8');
+    for (const { name, result: recorded } of await recordedExperiments()) {
+      const e = experiments.find((x) => x.name === name)!;
+      const params = createModel(e.model, e.modelConfig).numParameters();
       assert.equal(recorded.parameters, params, `${e.name}: results record ${recorded.parameters} params, the file builds ${params}`);
       assert.deepEqual(recorded.recipe, JSON.parse(JSON.stringify(e.recipe)), `${e.name}: the recorded results were trained with another recipe than the file states; rerun it`);
       assert.ok(readme.includes(params.toLocaleString('en-US')), `${e.name}: reports/README.md does not state ${params.toLocaleString('en-US')} params`);
@@ -36,9 +87,10 @@ describe('experiments', () => {
 
   it("each recorded seed's saved test predictions are the model its last epoch reported", async () => {
     const labels = loadMnist({ valSplit: 0 }).test.labels;
-    for (const e of await loadExperiments()) {
-      const recorded = readResult(join(repoRoot, 'reports', 'results'), e.name);
-      for (const run of recorded?.seeds ?? []) {
+    for (const { name, result } of await recordedExperiments()) {
+      const e = { name };
+      assert.ok(result.seeds.length > 0, `${name} has no seed runs`);
+      for (const run of result.seeds) {
         let correct = 0;
         for (let i = 0; i < labels.length; i++) if (Number(run.testPredictions[i]) === labels[i]) correct++;
         assert.equal(correct, run.history.at(-1)!.testCorrect, `${e.name} seed ${run.seed}: predictions give ${correct} correct, the last epoch reported ${run.history.at(-1)!.testCorrect}`);
@@ -50,15 +102,15 @@ describe('experiments', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Results'));
     const rows = section.split('\n').filter((l) => /^\| \d\d /.test(l));
-    const experiments = await loadExperiments();
-    const recorded = experiments.filter((e) => readResult(join(repoRoot, 'reports', 'results'), e.name));
+    const goals = await loadGoals();
+    const recorded = await recordedExperiments();
     assert.equal(rows.length, recorded.length, 'one README row per recorded experiment');
-    for (const e of recorded) {
-      const result = readResult(join(repoRoot, 'reports', 'results'), e.name)!;
+    for (const { name, result } of recorded) {
+      const e = { name };
       const row = rows.find((r) => r.startsWith(`| ${e.name.slice(0, 2)} `));
       assert.ok(row, `README has no row for ${e.name}`);
       const cells = row.split('|').slice(1, -1).map((c) => c.trim());
-      const s = experimentStats(result);
+      const s = experimentStats(result, goals);
       const std = s.lastMeanAccuracy.std === null ? '' : ` ± ${s.lastMeanAccuracy.std.toFixed(2)}`;
       assert.deepEqual(cells.slice(1), [
         result.parameters.toLocaleString('en-US'), s.bestTrainAccuracy.toFixed(2), s.bestTestAccuracy.toFixed(2),
@@ -71,22 +123,24 @@ describe('experiments', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-lab-exp-'));
     try {
       const [experiment] = await loadExperiments(['03-mnist8k-m3']);
-      const result = await withWasmBackend(2, () =>
-        runExperiment(experiment!, {
-          seeds: [1, 2], resultsDir: join(dir, 'results'), runsDir: join(dir, 'runs'), threads: 2, backend: 'wasm',
-          epochs: 2, limitTrain: 1500, limitTest: 300, log: () => {},
-        }),
-      );
+      const result = await runExperiment(experiment!, {
+        seeds: [1, 2], resultsDir: join(dir, 'results'), runsDir: join(dir, 'runs'), threads: 2, backend: 'wasm',
+        epochs: 2, limitTrain: 1500, limitTest: 300, log: () => {},
+      });
       assert.ok(result);
       assert.equal(result.seeds.length, 2);
       assert.equal(result.seeds[0]!.history.length, 2);
       assert.equal(result.seeds[0]!.testPredictions.length, 300);
-      const stats = experimentStats(result);
+      assert.ok(existsSync(join(dir, 'runs', '03-mnist8k-m3', 'seed-2', 'spec.json')), 'each seed folder holds its spec');
+      assert.equal(result.seeds[1]!.spec!.seed, 2);
+      const goals = await loadGoals();
+      const stats = experimentStats(result, goals);
       assert.equal(stats.parameters, 7944);
       const labels = Array.from(loadMnist({ valSplit: 0 }).test.labels.subarray(0, 300));
       const best = { experiment: result.name, seed: 1, predictions: Array.from(result.seeds[0]!.testPredictions, Number), labels };
       const out = join(dir, 'report');
-      await writeReport([result], best, out);
+      const test = loadMnist({ valSplit: 0, limit: { test: 300 } }).test;
+      await writeReport([result], best, out, { goals, testImages: test });
       const readme = readFileSync(join(out, 'README.md'), 'utf8');
       for (const section of ['Target', 'Results', 'Analysis', 'Total params: 7,944', 'Test set: Average loss', 'Confusion matrix', 'isclassified']) {
         assert.ok(readme.includes(section), `report has no '${section}'`);

@@ -7,7 +7,7 @@ import { experimentStats, imageBaseName, writeReport, type ReportOptions } from 
 import type { BestModelPredictions } from '../../src/report/experiment-result.js';
 import { MnistLabError } from '../../src/util/errors.js';
 import { assertPng, assertSvg, listFiles } from './image-checks.js';
-import { experiment, history } from './report-fixtures.js';
+import { experiment, goals, history } from './report-fixtures.js';
 
 const close = (actual: number, expected: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} != ${expected}`);
@@ -32,7 +32,7 @@ const best: BestModelPredictions = { experiment: 'a-tiny', seed: 4, predictions,
 const testImages: ReportOptions['testImages'] = { images, labels: Uint8Array.from(labels), n: N, height: 28, width: 28 };
 
 test('experimentStats: every statistic from the histories', () => {
-  const s = experimentStats(large);
+  const s = experimentStats(large, goals);
   assert.equal(s.parameters, 12000);
   assert.equal(s.seedCount, 2);
   assert.equal(s.minEpochs, 3);
@@ -52,7 +52,7 @@ test('experimentStats: every statistic from the histories', () => {
   close(s.meanEpochSeconds, 69 / 6, 'mean epoch seconds');
   assert.deepEqual(s.perSeed[0]!.lastTestAccuracies, [98.0, 99.0, 99.3]);
 
-  const t = experimentStats(tiny);
+  const t = experimentStats(tiny, goals);
   assert.equal(t.bestTrainAccuracy, 99.35);
   assert.equal(t.bestTestAccuracy, 99.6);
   assert.equal(t.lastMin, 99.4);
@@ -64,7 +64,7 @@ test('experimentStats: every statistic from the histories', () => {
 test('writeReport: README sections, images, statistics, no temp files', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mnist-lab-report-'));
   try {
-    const out = await writeReport([large, tiny], best, dir, { testImages });
+    const out = await writeReport([large, tiny], best, dir, { goals, testImages });
     assert.deepEqual(out.warnings, []);
     const readme = readFileSync(out.readme, 'utf8');
 
@@ -77,7 +77,7 @@ test('writeReport: README sections, images, statistics, no temp files', async ()
     assert.ok(readme.indexOf('### a-tiny') < readme.indexOf('### b-large'));
     for (const text of ['**Target:**', '- Target bullet of a-tiny', '**Results:**', '**Analysis:**', '- Analysis bullet of b-large',
       '**Recipe** (hyperparameters chosen on: validation (10k held out of train))', '| optimizer | name: sgd, lr: 0.05, momentum: 0.9 |',
-      '| seed | 1 (runs: 3, 4) |', 'Total params: 72', '![a-tiny training curves](img/a-tiny-curves.png)', '<details>',
+      '| seeds | 3, 4 |', 'Total params: 72', '![a-tiny training curves](img/a-tiny-curves.png)', '<details>',
       'Training log (seed 1, runs/b-large/seed-1)', 'EPOCH: 2 <test> Accuracy: 9900/10000 (99.00%)', '</details>',
       '![parameters vs accuracy](img/frontier.png)', '![confusion matrix](img/confusion-matrix.png)', '![misclassified digits](img/misclassified.png)',
       'Test CPU (2 cores)', '28/30 (93.33%)', '`#4` 4 → 9', '`#17` 7 → 1']) {
@@ -91,10 +91,10 @@ test('writeReport: README sections, images, statistics, no temp files', async ()
     assert.ok(readme.includes('| 1 | 3 | 99.00% | 99.30% | 98.00, 99.00, 99.30 | 98.00% | 98.77% | 0 | 12.0 |'), 'per-seed row');
 
     // Goals: only a-tiny qualifies by size; (b) is met, (a) cannot be with 3 epochs.
-    const goals = readme.slice(readme.indexOf('## Goals'), readme.indexOf('## Parameters vs accuracy'));
-    assert.match(goals, /❌ \*\*not met\*\* by `a-tiny`: Short of the goal: 2 seeds, the goal needs 5; only 3 epochs, the goal looks at the last 5/);
-    assert.match(goals, /✅ \*\*met\*\* by `a-tiny`: 2\/2 seeds ≥ 99\.40% on each of the last 3 epochs \(lowest 99\.40%: seed 3, epoch 1\)/);
-    assert.ok(!goals.includes('b-large'));
+    const goalsText = readme.slice(readme.indexOf('## Goals'), readme.indexOf('## Parameters vs accuracy'));
+    assert.match(goalsText, /❌ \*\*not met\*\* by `a-tiny`: Short of the goal: 2 seeds, the goal needs 5; only 3 epochs, the goal looks at the last 5/);
+    assert.match(goalsText, /✅ \*\*met\*\* by `a-tiny`: 2\/2 seeds ≥ 99\.40% on each of the last 3 epochs \(lowest 99\.40%: seed 3, epoch 1\)/);
+    assert.ok(!goalsText.includes('b-large'));
 
     // Every image the README links to exists; each SVG is well-formed with an <svg> root; each PNG decodes.
     const linked = [...readme.matchAll(/\]\((img\/[^)]+)\)/g)].map((m) => m[1]!);
@@ -123,12 +123,12 @@ test('writeReport: README sections, images, statistics, no temp files', async ()
 test('writeReport: bad input is one clear MnistLabError, and nothing is written', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'mnist-lab-report-')), 'out');
   try {
-    await assert.rejects(writeReport([], null, dir), (e: unknown) => e instanceof MnistLabError && /no experiment results/.test(e.message));
-    await assert.rejects(writeReport([tiny, tiny], null, dir), (e: unknown) => e instanceof MnistLabError && /both named a-tiny/.test(e.message));
+    await assert.rejects(writeReport([], null, dir, { goals }), (e: unknown) => e instanceof MnistLabError && /no experiment results/.test(e.message));
+    await assert.rejects(writeReport([tiny, tiny], null, dir, { goals }), (e: unknown) => e instanceof MnistLabError && /both named a-tiny/.test(e.message));
     const noHistory = { ...tiny, name: 'c-empty', seeds: [{ ...tiny.seeds[0]!, history: [] }] };
-    await assert.rejects(writeReport([noHistory], null, dir), (e: unknown) => e instanceof MnistLabError && /seed 3 has no finished epoch/.test(e.message));
+    await assert.rejects(writeReport([noHistory], null, dir, { goals }), (e: unknown) => e instanceof MnistLabError && /seed 3 has no finished epoch/.test(e.message));
     const wrongLabels = { ...best, labels: labels.map((l, i) => (i === 5 ? (l + 1) % 10 : l)) };
-    await assert.rejects(writeReport([tiny], wrongLabels, dir, { testImages }), (e: unknown) => e instanceof MnistLabError && /label 5 is 6/.test(e.message));
+    await assert.rejects(writeReport([tiny], wrongLabels, dir, { goals, testImages }), (e: unknown) => e instanceof MnistLabError && /label 5 is 6/.test(e.message));
     assert.equal(existsSync(dir), false);
   } finally {
     rmSync(join(dir, '..'), { recursive: true, force: true });
@@ -139,7 +139,7 @@ test('writeReport: predictions for the first N test images (--limit-test) are re
   const dir = mkdtempSync(join(tmpdir(), 'mnist-lab-report-'));
   try {
     const prefix = { ...best, predictions: predictions.slice(0, 10), labels: labels.slice(0, 10) };
-    const out = await writeReport([tiny], prefix, dir, { testImages });
+    const out = await writeReport([tiny], prefix, dir, { goals, testImages });
     const readme = readFileSync(out.readme, 'utf8');
     assert.ok(readme.includes('9/10 (90.00%); 1 misclassified (predictions cover the first 10 of the 30 test images)'));
     assert.ok(readme.includes('`#4` 4 → 9') && !readme.includes('`#17`'));

@@ -4,7 +4,7 @@ import { assignLabelSides, curvesSpec, frontierSpec, zoomedAccuracyFloor } from 
 import { experimentStats } from '../../src/report/experiment-stats.js';
 import { chartSvg } from '../../src/report/render-chart.js';
 import { xmlRoot } from './image-checks.js';
-import { experiment, simpleHistory } from './report-fixtures.js';
+import { experiment, goals, simpleHistory } from './report-fixtures.js';
 
 const a = experiment('01-a', 20000, [
   { seed: 1, history: simpleHistory([98.0, 99.0, 99.45]) },
@@ -17,15 +17,15 @@ function dataValues(spec: object): Record<string, unknown>[] {
 }
 
 test('curvesSpec: one row per seed, epoch and split, validation only when recorded', async () => {
-  const rows = dataValues(curvesSpec(a));
+  const rows = dataValues(curvesSpec(a, goals));
   assert.equal(rows.length, 2 * 3 * 2);
   assert.deepEqual(rows[0], { seed: 'seed 1', epoch: 1, split: 'train', loss: 0.5, accuracy: 97 });
   assert.deepEqual(rows[1], { seed: 'seed 1', epoch: 1, split: 'test', loss: 0.2, accuracy: 98 });
 
   const withVal = experiment('v', 1, [{ seed: 5, history: simpleHistory([99]).map((m) => ({ ...m, valLoss: 0.3, valAccuracy: 98.7 })) }]);
-  assert.deepEqual(dataValues(curvesSpec(withVal)).map((r) => r.split), ['train', 'validation', 'test']);
+  assert.deepEqual(dataValues(curvesSpec(withVal, goals)).map((r) => r.split), ['train', 'validation', 'test']);
 
-  const { svg, warnings } = await chartSvg(curvesSpec(a));
+  const { svg, warnings } = await chartSvg(curvesSpec(a, goals));
   assert.deepEqual(warnings, []);
   assert.equal(xmlRoot(svg), 'svg');
   for (const text of ['01-a: Title of 01-a', 'seed 2', 'Loss', '99.4%']) assert.ok(svg.includes(text), text);
@@ -33,17 +33,17 @@ test('curvesSpec: one row per seed, epoch and split, validation only when record
 
 test('zoomedAccuracyFloor keeps the last epochs in view', () => {
   // Three epochs: the window (last 5) holds all of them, down to 98.0 and 97.0.
-  assert.equal(zoomedAccuracyFloor(a), 98.0);
-  assert.equal(zoomedAccuracyFloor(b), 97.0);
+  assert.equal(zoomedAccuracyFloor(a, goals), 98.0);
+  assert.equal(zoomedAccuracyFloor(b, goals), 97.0);
   const long = experiment('long', 1, [{ seed: 1, history: simpleHistory([95, 96, 97, 98, 99.2, 99.3, 99.35, 99.4, 99.45]) }]);
-  assert.equal(zoomedAccuracyFloor(long), 98.5);
+  assert.equal(zoomedAccuracyFloor(long, goals), 98.5);
   const dip = experiment('dip', 1, [{ seed: 1, history: simpleHistory([95, 96, 97, 98, 98.2, 99.35, 99.4, 99.4, 99.5]) }]);
-  assert.equal(zoomedAccuracyFloor(dip), 98.0);
+  assert.equal(zoomedAccuracyFloor(dip, goals), 98.0);
 });
 
 test('frontierSpec: one point per experiment with its seed range', async () => {
-  const stats = [a, b].map(experimentStats);
-  const spec = frontierSpec(stats);
+  const stats = [a, b].map((r) => experimentStats(r, goals));
+  const spec = frontierSpec(stats, goals);
   const layers = (spec as { layer: { data?: { values: Record<string, unknown>[] } }[] }).layer;
   const points = layers.at(-1)!.data!.values;
   assert.equal(points.length, 2);

@@ -1,4 +1,5 @@
 /** Made-up experiment results for the report tests (the lead's end-to-end test trains for real). */
+import type { ReportGoals } from '../../src/report/goals.js';
 import type { EpochMetrics } from '../../src/train/metrics.js';
 import type { ExperimentResult, SeedRun } from '../../src/report/experiment-result.js';
 import type { Recipe } from '../../src/train/recipe.js';
@@ -40,8 +41,6 @@ export const RECIPE: Recipe = {
   scheduler: { name: 'onecycle', maxLr: 0.1, pctStart: 0.2 },
   augmentation: { rotation: 7 },
   labelSmoothing: 0,
-  valSplit: 10000,
-  seed: 1,
 };
 
 const SUMMARY = summarizeModel({
@@ -76,3 +75,13 @@ export function experiment(name: string, parameters: number, seeds: { seed: numb
     finishedAt: '2025-01-02T03:04:05Z',
   };
 }
+
+/** Goals as experiments/goals.ts states them, pinned here so the report tests do not move with that file. */
+export const goals: ReportGoals = {
+  targetAccuracy: 99.4,
+  lastEpochs: 5,
+  goals: [
+    { id: 'a', statement: 'goal a', maxParameters: 8000, maxEpochs: 15, lastEpochs: 5, minSeeds: 5, minMean: 99.5 },
+    { id: 'b', statement: 'goal b', maxParameters: 5000, maxEpochs: 15, lastEpochs: 3, minSeeds: 1, minMean: null },
+  ],
+};

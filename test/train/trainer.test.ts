@@ -18,6 +18,7 @@ import { withWasmBackend } from '../helpers/wasm.js';
 import { evaluate } from '../../src/train/evaluate.js';
 import { DataLoader } from '../../src/data/data-loader.js';
 import { Normalize } from '../../src/data/transforms/normalize.js';
+import { RUN_SPEC_FORMAT, type RunSpec } from '../../src/train/run-spec.js';
 
 const data = loadMnist({ valSplit: 0, limit: { train: 4000, test: 1000 } });
 // No weight average here (the champion's EMA horizon is longer than these 126 steps); one case adds its own.
@@ -25,10 +26,19 @@ const { ema: _championEma, ...plainRecipe } = DEFAULT_RECIPE;
 const recipe: Recipe = { ...plainRecipe, epochs: 2, batchSize: 64, scheduler: { ...DEFAULT_RECIPE.scheduler, maxLr: 0.1 } };
 const quiet = (): void => {};
 
+/** The spec of these runs: m3, seed 1, the data above (the Trainer reads its recipe, seed and outDir). */
+function specOf(r: Recipe, outDir: string | null): RunSpec {
+  return {
+    format: RUN_SPEC_FORMAT, model: { name: 'mnist8k-m3', config: {} }, recipe: r,
+    data: { dir: null, limitTrain: 4000, limitTest: 1000, valSplit: 0, splitSeed: null },
+    seed: 1, threads: 2, backend: 'wasm', bestMetric: null, outDir,
+  };
+}
+
 function newTrainer(outDir: string | null, r: Recipe, extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {}): Trainer {
-  manualSeed(r.seed);
+  manualSeed(1);
   const model = createModel('mnist8k-m3');
-  return new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe: r, data, outDir, threads: 2, log: quiet, ...extra });
+  return new Trainer({ spec: specOf(r, outDir), model, data, threads: 2, log: quiet, ...extra });
 }
 
 describe('Trainer', () => {
@@ -71,7 +81,7 @@ describe('Trainer', () => {
           manualSeed(12345); // resuming must not depend on the seed state at startup
           const model = createModel('mnist8k-m3');
           model.loadStateDict(readWeights(located.weights));
-          await new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe: r, data, outDir: b, threads: 2, log: quiet, resume: located.meta }).run();
+          await new Trainer({ spec: specOf(r, b), model, data, threads: 2, log: quiet, resume: located.meta }).run();
         });
         const wa = readWeights(join(a, 'last.safetensors'));
         const wb = readWeights(join(b, 'last.safetensors'));
@@ -111,7 +121,7 @@ describe('Trainer', () => {
       const model = createModel('mnist8k-m3');
       const first = model.parameters()[0]!;
       first.data[0] = Number.NaN; // a poisoned weight makes the very first loss NaN
-      const trainer = new Trainer({ model, modelName: 'mnist8k-m3', modelConfig: {}, recipe, data, outDir: null, threads: 2, log: quiet });
+      const trainer = new Trainer({ spec: specOf(recipe, null), model, data, threads: 2, log: quiet });
       await assert.rejects(() => trainer.run(), (err: unknown) => {
         assert.ok(err instanceof MnistLabError);
         assert.match(err.message, /the loss became NaN at epoch 1, batch 0/);

@@ -6,7 +6,7 @@ import { Normalize } from '../../data/transforms/normalize.js';
 import { allocPersistent } from '../../tensor/memory-scope.js';
 import { evaluate, formatEvalLine } from '../../train/evaluate.js';
 import { choice, positiveInt } from '../options.js';
-import { defaultThreads, startBackend, type BackendName } from '../backend-setup.js';
+import { defaultThreads, startBackend, type BackendName } from '../../backend/engine.js';
 import { loadModelFromCheckpoint } from './load-model.js';
 
 interface EvalFlags {

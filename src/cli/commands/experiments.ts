@@ -1,21 +1,18 @@
-/** `mnist-lab experiments list|run|report`: the iteration story as runnable experiments. */
+/** `mnist-lab experiments list|run|spec|report`: the iteration story as runnable experiments. */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { loadExperiments, type NamedExperiment } from '../../experiments/registry.js';
-import { modelName, readResult, runExperiment } from '../../experiments/runner.js';
+import { loadExperiments } from '../../experiments/registry.js';
+import { experimentRunSpec, runExperiment } from '../../experiments/runner.js';
+import { writeExperimentsReport } from '../../experiments/report.js';
 import { createModel } from '../../models/zoo.js';
-import type { BestModelPredictions, ExperimentResult } from '../../report/experiment-result.js';
-import { loadMnist } from '../../data/mnist.js';
+import { formatRunSpec, type BackendName } from '../../train/run-spec.js';
 import { MnistLabError } from '../../util/errors.js';
-import { choice, numberList, positiveInt } from '../options.js';
-import { defaultThreads, startBackend, type BackendName } from '../backend-setup.js';
+import { choice, nonNegativeInt, numberList, positiveInt } from '../options.js';
+import { withInterrupt } from '../interrupt.js';
 
 const DEFAULT_RESULTS = 'reports/results';
 const DEFAULT_REPORT = 'reports';
-
-function parameterCount(e: NamedExperiment): number {
-  return typeof e.model === 'string' ? createModel(e.model).numParameters() : e.model.build().numParameters();
-}
+const DEFAULT_RUNS = 'runs/experiments';
 
 export function addExperimentsCommand(program: Command): void {
   const cmd = program.command('experiments').description('run the iterations in experiments/ and write the comparison report');
@@ -26,9 +23,9 @@ export function addExperimentsCommand(program: Command): void {
     .action(async () => {
       const experiments = await loadExperiments();
       const nameWidth = Math.max(...experiments.map((e) => e.name.length));
-      const modelWidth = Math.max(...experiments.map((e) => modelName(e).length));
+      const modelWidth = Math.max(...experiments.map((e) => e.model.length));
       for (const e of experiments) {
-        process.stdout.write(`${e.name.padEnd(nameWidth)}  ${modelName(e).padEnd(modelWidth)}  ${parameterCount(e).toLocaleString('en-US').padStart(7)} params  ${e.title}\n`);
+        process.stdout.write(`${e.name.padEnd(nameWidth)}  ${e.model.padEnd(modelWidth)}  ${createModel(e.model, e.modelConfig).numParameters().toLocaleString('en-US').padStart(7)} params  ${e.title}\n`);
       }
     });
 
@@ -37,41 +34,42 @@ export function addExperimentsCommand(program: Command): void {
     .description('train experiments (all, or those named) for each seed, recording results under reports/results/')
     .argument('[names...]', 'experiment names (see `experiments list`); default: all')
     .option('--seeds <list>', "seeds to run, e.g. 1,2,3,4,5 (default: each experiment's own seeds)", numberList('--seeds'))
-    .option('-t, --threads <n>', 'worker threads (default: every core)', positiveInt('--threads'), defaultThreads())
+    .option('-t, --threads <n>', 'worker threads (default: every core; results do not depend on it)', positiveInt('--threads'))
     .addOption(new Option('--backend <name>', 'compute backend').argParser(choice('--backend', ['wasm', 'reference'] as const)).default('wasm'))
     .option('--results-dir <dir>', 'where results JSON goes', DEFAULT_RESULTS)
-    .option('--runs-dir <dir>', 'where checkpoints go', 'runs/experiments')
+    .option('--runs-dir <dir>', 'where checkpoints go', DEFAULT_RUNS)
     .option('--epochs <n>', 'override the epochs (quick runs; needs a --results-dir of its own)', positiveInt('--epochs'))
     .option('--limit-train <n>', 'train on the first N images only (quick runs; needs --results-dir)', positiveInt('--limit-train'))
     .option('--limit-test <n>', 'test on the first N images only (quick runs; needs --results-dir)', positiveInt('--limit-test'))
-    .action(async (names: string[], f: { seeds?: number[]; threads: number; backend: BackendName; resultsDir: string; runsDir: string; epochs?: number; limitTrain?: number; limitTest?: number }) => {
+    .action(async (names: string[], f: { seeds?: number[]; threads?: number; backend: BackendName; resultsDir: string; runsDir: string; epochs?: number; limitTrain?: number; limitTest?: number }) => {
       if (f.seeds?.some((s) => !Number.isInteger(s) || s < 0)) throw new MnistLabError('--seeds must be whole numbers >= 0, e.g. 1,2,3');
       const quick = f.epochs !== undefined || f.limitTrain !== undefined || f.limitTest !== undefined;
       if (quick && resolve(f.resultsDir) === resolve(DEFAULT_RESULTS)) {
         throw new MnistLabError('--epochs/--limit-train/--limit-test change the recipe; give them a --results-dir of their own so they cannot overwrite the recorded results');
       }
       const experiments = await loadExperiments(names);
-      const engine = await startBackend(f.backend, f.threads);
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write('\nStopping at the end of this batch (Ctrl-C again to quit at once)...\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
-      try {
+      await withInterrupt(async (signal) => {
         for (const e of experiments) {
           await runExperiment(e, {
-            seeds: f.seeds ?? e.seeds ?? [1], resultsDir: f.resultsDir, runsDir: f.runsDir, threads: engine.threads, backend: engine.name,
-            epochs: f.epochs, limitTrain: f.limitTrain, limitTest: f.limitTest, signal: controller.signal,
+            seeds: f.seeds ?? e.seeds, resultsDir: f.resultsDir, runsDir: f.runsDir, threads: f.threads ?? null, backend: f.backend,
+            epochs: f.epochs, limitTrain: f.limitTrain, limitTest: f.limitTest, signal,
             log: (line) => void process.stdout.write(`${line}\n`),
           });
-          if (controller.signal.aborted) break;
+          if (signal.aborted) break;
         }
-      } finally {
-        process.off('SIGINT', onSigint);
-        engine.close();
-      }
+      });
+    });
+
+  cmd
+    .command('spec')
+    .description("print the RunSpec of one seed of an experiment (what `experiments run` trains; `train --spec` runs it)")
+    .argument('<name>', 'experiment name (see `experiments list`)')
+    .option('--seed <n>', "the seed (default: the experiment's first)", nonNegativeInt('--seed'))
+    .option('--runs-dir <dir>', 'where its run folder would go', DEFAULT_RUNS)
+    .action(async (name: string, f: { seed?: number; runsDir: string }) => {
+      const [e] = await loadExperiments([name]);
+      const spec = experimentRunSpec(e!, f.seed ?? e!.seeds[0]!, { runsDir: f.runsDir, threads: null, backend: 'wasm' });
+      process.stdout.write(formatRunSpec(spec));
     });
 
   cmd
@@ -80,34 +78,7 @@ export function addExperimentsCommand(program: Command): void {
     .option('--results-dir <dir>', 'where results JSON is read from', DEFAULT_RESULTS)
     .option('-o, --out <dir>', 'report directory', DEFAULT_REPORT)
     .action(async (f: { resultsDir: string; out: string }) => {
-      const experiments = await loadExperiments();
-      // Numbers come from the recorded results; the words (title, target, analysis) from the current
-      // experiment files, so a write-up can be revised after the runs without retraining.
-      const results = experiments
-        .map((e) => {
-          const r = readResult(f.resultsDir, e.name);
-          return r && { ...r, title: e.title, target: e.target, analysis: e.analysis, chosenOn: e.chosenOn };
-        })
-        .filter((r): r is ExperimentResult => r !== null);
-      if (results.length === 0) throw new MnistLabError(`no results in ${f.resultsDir}; run 'mnist-lab experiments run' first`);
-      // Loaded on demand: the plotting stack (vega, resvg) is only needed here.
-      const report = await import('../../report/experiment-report.js');
-      const best = bestPredictions(results, (r) => report.experimentStats(r).lastMeanAccuracy.mean);
-      await report.writeReport(results, best, f.out);
-      process.stdout.write(`wrote ${resolve(f.out, 'README.md')} from ${results.length} experiment(s)\n`);
+      const { readme, experiments } = await writeExperimentsReport({ resultsDir: f.resultsDir, outDir: f.out });
+      process.stdout.write(`wrote ${resolve(readme)} from ${experiments} experiment(s)\n`);
     });
-}
-
-/** The experiment with the highest mean last-5 test accuracy, and its best seed's final predictions. */
-function bestPredictions(results: ExperimentResult[], score: (r: ExperimentResult) => number): BestModelPredictions | null {
-  let best: { r: ExperimentResult; mean: number } | null = null;
-  for (const r of results) {
-    const mean = score(r);
-    if (!best || mean > best.mean) best = { r, mean };
-  }
-  if (!best) return null;
-  const seedRun = [...best.r.seeds].sort((a, b) => (b.history.at(-1)?.testAccuracy ?? 0) - (a.history.at(-1)?.testAccuracy ?? 0))[0];
-  if (!seedRun) return null;
-  const labels = Array.from(loadMnist({ valSplit: 0 }).test.labels.subarray(0, seedRun.testPredictions.length));
-  return { experiment: best.r.name, seed: seedRun.seed, predictions: Array.from(seedRun.testPredictions, Number), labels };
 }

@@ -9,7 +9,7 @@ import { MNIST_MEAN, MNIST_STD, normalize } from '../../data/transforms/normaliz
 import { rgbaToGray, toMnistDigit } from '../../data/digit-image.js';
 import { MnistLabError } from '../../util/errors.js';
 import { choice, nonNegativeInt, positiveInt } from '../options.js';
-import { defaultThreads, startBackend, type BackendName } from '../backend-setup.js';
+import { defaultThreads, startBackend, type BackendName } from '../../backend/engine.js';
 import { loadModelFromCheckpoint } from './load-model.js';
 
 interface PredictFlags {

@@ -1,8 +1,11 @@
-/** Chooses and starts the compute backend for a CLI command. */
+/**
+ * Starts the compute backend a run asks for and makes it the current one: the wasm kernels on a
+ * pool of worker threads, or the plain TypeScript reference. The handle stops the workers again.
+ */
 import { availableParallelism } from 'node:os';
-import { setBackend, getBackend } from '../backend/current.js';
-import { createReferenceBackend } from '../backend/reference/index.js';
-import { createWasmBackend } from '../backend/wasm/index.js';
+import { setBackend, getBackend } from './current.js';
+import { createReferenceBackend } from './reference/index.js';
+import { createWasmBackend } from './wasm/index.js';
 
 export type BackendName = 'wasm' | 'reference';
 
@@ -13,6 +16,7 @@ export interface EngineHandle {
   close(): void;
 }
 
+/** One worker thread per core: what a run gets when its spec says threads: null. */
 export function defaultThreads(): number {
   return availableParallelism();
 }

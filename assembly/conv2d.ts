@@ -10,17 +10,11 @@
  *               chunks whose partial sums the host reduces in chunk order: the result does not depend
  *               on the number of threads at all.
  *
- * Job slots: 0 x|dy|x, 1 weight|weight|dy, 2 bias|-|-, 3 out|dx|partials, 4 n, 5 cIn, 6 h, 7 w,
- * 8 cOut, 9 kH, 10 kW, 11 strideH, 12 strideW, 13 padH, 14 padW, 15 dilationH, 16 dilationW,
- * 17 groups, 18 outH, 19 outW, 20 scratch, 21 scratch bytes per thread, 22 chunks (backward-w).
+ * The three tasks share one job layout (src/backend/wasm/job-layout.ts), read here as Conv's slots.
  */
 import { arg, ptr, shareStart, align16, zeroF32, copyF32, addF32 } from './job';
 import { chooseMR, packedASize, packA, gemmRun, linearOffsets, dotBlock } from './gemm';
-
-const S_X: i32 = 0, S_W: i32 = 1, S_B: i32 = 2, S_OUT: i32 = 3, S_N: i32 = 4, S_CIN: i32 = 5, S_H: i32 = 6, S_WD: i32 = 7;
-const S_COUT: i32 = 8, S_KH: i32 = 9, S_KW: i32 = 10, S_SH: i32 = 11, S_SW: i32 = 12, S_PH: i32 = 13, S_PW: i32 = 14;
-const S_DH: i32 = 15, S_DW: i32 = 16, S_G: i32 = 17, S_OH: i32 = 18, S_OW: i32 = 19, S_SCRATCH: i32 = 20, S_STRIDE: i32 = 21;
-const S_CHUNKS: i32 = 22;
+import { Conv2dForwardJob as Conv, Conv2dBackwardWeightJob, ReducePartialsJob } from '../build/job-layout';
 
 // Geometry, loaded per call into this instance's globals (each thread has its own instance).
 let n: i32, cIn: i32, h: i32, w: i32, cOut: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32;
@@ -28,9 +22,10 @@ let dH: i32, dW: i32, groups: i32, outH: i32, outW: i32, cInG: i32, cOutG: i32, 
 let strided: bool, padded: bool;
 
 function loadGeometry(job: usize): void {
-  n = arg(job, S_N); cIn = arg(job, S_CIN); h = arg(job, S_H); w = arg(job, S_WD); cOut = arg(job, S_COUT);
-  kH = arg(job, S_KH); kW = arg(job, S_KW); sH = arg(job, S_SH); sW = arg(job, S_SW); pH = arg(job, S_PH); pW = arg(job, S_PW);
-  dH = arg(job, S_DH); dW = arg(job, S_DW); groups = arg(job, S_G); outH = arg(job, S_OH); outW = arg(job, S_OW);
+  n = arg(job, Conv.n); cIn = arg(job, Conv.cIn); h = arg(job, Conv.h); w = arg(job, Conv.w); cOut = arg(job, Conv.cOut);
+  kH = arg(job, Conv.kH); kW = arg(job, Conv.kW); sH = arg(job, Conv.strideH); sW = arg(job, Conv.strideW);
+  pH = arg(job, Conv.padH); pW = arg(job, Conv.padW); dH = arg(job, Conv.dilationH); dW = arg(job, Conv.dilationW);
+  groups = arg(job, Conv.groups); outH = arg(job, Conv.outH); outW = arg(job, Conv.outW);
   cInG = cIn / groups; cOutG = cOut / groups; K = cInG * kH * kW;
   Hp = h + 2 * pH; Wp = w + 2 * pW;
   strided = sH != 1 || sW != 1;
@@ -126,9 +121,9 @@ export function conv2d_forward_scratch(job: usize): i32 {
 }
 
 export function conv2d_forward(job: usize, tid: i32, nt: i32): void {
-  const scratch = ptr(job, S_SCRATCH) + <usize>tid * ptr(job, S_STRIDE);
+  const scratch = ptr(job, Conv.scratch) + <usize>tid * ptr(job, Conv.scratchStride);
   planForward(job, scratch);
-  const x = ptr(job, S_X), wt = ptr(job, S_W), bias = ptr(job, S_B), out = ptr(job, S_OUT);
+  const x = ptr(job, Conv.a), wt = ptr(job, Conv.b), bias = ptr(job, Conv.bias), out = ptr(job, Conv.out);
   for (let g = 0; g < groups; g++) {
     packA(fPack + (<usize>(g * fPackFloats) << 2), wt + (<usize>(g * cOutG * K) << 2), K, 1, cOutG, K, fMR);
   }
@@ -246,9 +241,9 @@ function col2im(col: usize, dst: usize): void {
 }
 
 export function conv2d_backward_input(job: usize, tid: i32, nt: i32): void {
-  const scratch = ptr(job, S_SCRATCH) + <usize>tid * ptr(job, S_STRIDE);
+  const scratch = ptr(job, Conv.scratch) + <usize>tid * ptr(job, Conv.scratchStride);
   planBackwardInput(job, scratch);
-  const dy = ptr(job, S_X), wt = ptr(job, S_W), dx = ptr(job, S_OUT);
+  const dy = ptr(job, Conv.a), wt = ptr(job, Conv.b), dx = ptr(job, Conv.out);
   // A = Wᵀ per group: A[kk][oc] = W[oc][kk].
   for (let g = 0; g < groups; g++) {
     packA(iPack + (<usize>(g * iPackFloats) << 2), wt + (<usize>(g * cOutG * K) << 2), 1, K, K, cOutG, iMR);
@@ -300,10 +295,10 @@ export function conv2d_backward_weight_scratch(job: usize): i32 {
 }
 
 export function conv2d_backward_weight(job: usize, tid: i32, nt: i32): void {
-  const scratch = ptr(job, S_SCRATCH) + <usize>tid * ptr(job, S_STRIDE);
+  const scratch = ptr(job, Conv.scratch) + <usize>tid * ptr(job, Conv.scratchStride);
   planBackwardWeight(job, scratch);
-  const x = ptr(job, S_X), dy = ptr(job, S_W), partials = ptr(job, S_OUT);
-  const chunks = arg(job, S_CHUNKS);
+  const x = ptr(job, Conv.a), dy = ptr(job, Conv.b), partials = ptr(job, Conv.out);
+  const chunks = arg(job, Conv2dBackwardWeightJob.chunks);
   const nOut = outH * outW;
   const weightSize = cOut * K;
   if (strided) linearOffsets(wOffs, K, nOut << 2);
@@ -345,9 +340,10 @@ export function conv2d_backward_weight(job: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Job slots: 0 dst, 1 src (count × len floats), 2 count, 3 len. dst = Σ_c src_c, summed in c order. */
+/** dst = Σ_c src_c over `count` blocks of `length` floats, summed in c order. */
 export function reduce_partials(job: usize, tid: i32, nt: i32): void {
-  const dst = ptr(job, 0), src = ptr(job, 1), count = arg(job, 2), len = arg(job, 3);
+  const dst = ptr(job, ReducePartialsJob.dst), src = ptr(job, ReducePartialsJob.src);
+  const count = arg(job, ReducePartialsJob.count), len = arg(job, ReducePartialsJob.length);
   const q = (len + 3) >> 2;
   const i0 = shareStart(q, tid, nt) << 2;
   const i1 = min(shareStart(q, tid + 1, nt) << 2, len);

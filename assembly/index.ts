@@ -9,5 +9,5 @@ export { matmul, matmul_scratch } from './matmul';
 export { batch_norm_train_forward, batch_norm_eval_forward, batch_norm_backward } from './batch-norm';
 export { batch_norm_relu_dropout_forward, batch_norm_relu_dropout_backward } from './batch-norm';
 export { max_pool2x2_forward, max_pool_backward, global_avg_pool_forward, global_avg_pool_backward } from './pool2d';
-export { relu_forward, relu_backward, dropout_forward, multiply } from './elementwise';
+export { relu_forward, relu_backward, dropout_forward, dropout_uniform, multiply } from './elementwise';
 export { zero_bytes } from './job';

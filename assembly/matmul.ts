@@ -1,10 +1,10 @@
 /** General matmul task on the GEMM of gemm.ts, split by rows of the output. */
 import { arg, ptr, shareStart, align16 } from './job';
 import { chooseMR, packedASize, packA, gemmRun, linearOffsets } from './gemm';
+import { MatmulJob as J } from '../build/job-layout';
 
-/** Slots: 0 a, 1 b, 2 out, 3 m, 4 k, 5 n, 6 transA, 7 transB, 8 scratch, 9 scratch bytes per thread. */
 export function matmul_scratch(job: usize): i32 {
-  const m = arg(job, 3), k = arg(job, 4), n = arg(job, 5), transB = arg(job, 7);
+  const m = arg(job, J.m), k = arg(job, J.k), n = arg(job, J.n), transB = arg(job, J.transB);
   const mr = chooseMR(m);
   let at = align16(<usize>packedASize(m, k, mr) << 2) + align16(<usize>k << 2);
   if (transB != 0) at += align16(<usize>(k * n) << 2);
@@ -12,9 +12,9 @@ export function matmul_scratch(job: usize): i32 {
 }
 
 export function matmul(job: usize, tid: i32, nt: i32): void {
-  const a = ptr(job, 0), b = ptr(job, 1), out = ptr(job, 2);
-  const m = arg(job, 3), k = arg(job, 4), n = arg(job, 5), transA = arg(job, 6), transB = arg(job, 7);
-  const scratch = ptr(job, 8) + <usize>tid * ptr(job, 9);
+  const a = ptr(job, J.a), b = ptr(job, J.b), out = ptr(job, J.out);
+  const m = arg(job, J.m), k = arg(job, J.k), n = arg(job, J.n), transA = arg(job, J.transA), transB = arg(job, J.transB);
+  const scratch = ptr(job, J.scratch) + <usize>tid * ptr(job, J.scratchStride);
   const r0 = shareStart(m, tid, nt), r1 = shareStart(m, tid + 1, nt);
   if (r0 >= r1) return;
   const rows = r1 - r0;

@@ -3,6 +3,8 @@
  * tie rules) and global average pooling. Other window shapes use the reference kernels.
  */
 import { arg, ptr, shareStart, zeroF32 } from './job';
+import { MaxPool2x2ForwardJob as MaxJob, MaxPoolBackwardJob as MaxBackJob } from '../build/job-layout';
+import { GlobalAvgPoolForwardJob as AvgJob, GlobalAvgPoolBackwardJob as AvgBackJob } from '../build/job-layout';
 
 /** Four outputs (oy, ox..ox+3) of a 2×2/2 max pool. */
 @inline function max2x2x4(x: usize, w: i32, oy: i32, ox: i32, out: usize, idx: usize): void {
@@ -52,10 +54,10 @@ function max2x2x1(x: usize, w: i32, oy: i32, ox: i32, out: usize, idx: usize): v
   store<i32>(idx, bi);
 }
 
-/** Slots: 0 x, 1 out, 2 indices, 3 planes, 4 h, 5 w, 6 outH, 7 outW. */
 export function max_pool2x2_forward(job: usize, tid: i32, nt: i32): void {
-  const x = ptr(job, 0), out = ptr(job, 1), indices = ptr(job, 2);
-  const planes = arg(job, 3), h = arg(job, 4), w = arg(job, 5), outH = arg(job, 6), outW = arg(job, 7);
+  const x = ptr(job, MaxJob.x), out = ptr(job, MaxJob.out), indices = ptr(job, MaxJob.indices);
+  const planes = arg(job, MaxJob.planes), h = arg(job, MaxJob.h), w = arg(job, MaxJob.w);
+  const outH = arg(job, MaxJob.outH), outW = arg(job, MaxJob.outW);
   const p1 = shareStart(planes, tid + 1, nt);
   for (let p = shareStart(planes, tid, nt); p < p1; p++) {
     const xp = x + (<usize>(p * h * w) << 2);
@@ -74,10 +76,9 @@ export function max_pool2x2_forward(job: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Slots: 0 dy, 1 indices, 2 dx, 3 planes, 4 input plane size, 5 output plane size. */
 export function max_pool_backward(job: usize, tid: i32, nt: i32): void {
-  const dy = ptr(job, 0), indices = ptr(job, 1), dx = ptr(job, 2);
-  const planes = arg(job, 3), inPlane = arg(job, 4), outPlane = arg(job, 5);
+  const dy = ptr(job, MaxBackJob.dy), indices = ptr(job, MaxBackJob.indices), dx = ptr(job, MaxBackJob.dx);
+  const planes = arg(job, MaxBackJob.planes), inPlane = arg(job, MaxBackJob.inPlaneSize), outPlane = arg(job, MaxBackJob.outPlaneSize);
   const p1 = shareStart(planes, tid + 1, nt);
   for (let p = shareStart(planes, tid, nt); p < p1; p++) {
     const dxp = dx + (<usize>(p * inPlane) << 2);
@@ -91,9 +92,9 @@ export function max_pool_backward(job: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Slots: 0 x, 1 out, 2 planes, 3 plane size. Sums in f64 in index order, as the oracle does. */
+/** Sums in f64 in index order, as the oracle does. */
 export function global_avg_pool_forward(job: usize, tid: i32, nt: i32): void {
-  const x = ptr(job, 0), out = ptr(job, 1), planes = arg(job, 2), size = arg(job, 3);
+  const x = ptr(job, AvgJob.x), out = ptr(job, AvgJob.out), planes = arg(job, AvgJob.planes), size = arg(job, AvgJob.planeSize);
   const p1 = shareStart(planes, tid + 1, nt);
   for (let p = shareStart(planes, tid, nt); p < p1; p++) {
     const xp = x + (<usize>(p * size) << 2);
@@ -103,9 +104,8 @@ export function global_avg_pool_forward(job: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Slots: 0 dy, 1 dx, 2 planes, 3 plane size. */
 export function global_avg_pool_backward(job: usize, tid: i32, nt: i32): void {
-  const dy = ptr(job, 0), dx = ptr(job, 1), planes = arg(job, 2), size = arg(job, 3);
+  const dy = ptr(job, AvgBackJob.dy), dx = ptr(job, AvgBackJob.dx), planes = arg(job, AvgBackJob.planes), size = arg(job, AvgBackJob.planeSize);
   const p1 = shareStart(planes, tid + 1, nt);
   for (let p = shareStart(planes, tid, nt); p < p1; p++) {
     const v = f32x4.splat(<f32>(<f64>load<f32>(dy + (<usize>p << 2)) / <f64>size));

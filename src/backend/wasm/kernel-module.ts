@@ -1,36 +1,18 @@
 /**
- * What the host and the compiled kernels (assembly/, build/kernels.wasm) agree on: the task names,
- * their export signatures, and the fixed layout of the bottom page of the shared memory.
+ * What the host and the compiled kernels (assembly/, build/kernels.wasm) agree on: the task names
+ * (with their job layouts, in job-layout.ts), their export signatures, and the fixed layout of the
+ * bottom page of the shared memory.
  * Platform-neutral: the Node loader and a future browser loader both use it.
  */
+import { JOB_LAYOUTS, type TaskName } from './job-layout.js';
 
 /** Every task export: (job pointer, thread index, thread count). */
 export type TaskFunction = (job: number, tid: number, nt: number) => void;
 /** Every "_scratch" export: per-thread scratch bytes for the job at `job`. */
 export type ScratchFunction = (job: number) => number;
 
-export const TASK_NAMES = [
-  'conv2d_forward',
-  'conv2d_backward_input',
-  'conv2d_backward_weight',
-  'reduce_partials',
-  'matmul',
-  'batch_norm_train_forward',
-  'batch_norm_eval_forward',
-  'batch_norm_backward',
-  'batch_norm_relu_dropout_forward',
-  'batch_norm_relu_dropout_backward',
-  'max_pool2x2_forward',
-  'max_pool_backward',
-  'global_avg_pool_forward',
-  'global_avg_pool_backward',
-  'relu_forward',
-  'relu_backward',
-  'dropout_forward',
-  'multiply',
-] as const;
-
-export type TaskName = (typeof TASK_NAMES)[number];
+/** Every task, in the order of their ids; job-layout.ts declares them with their arguments. */
+export const TASK_NAMES = Object.keys(JOB_LAYOUTS) as readonly TaskName[];
 
 export const TASK: { readonly [K in TaskName]: number } = Object.fromEntries(TASK_NAMES.map((name, i) => [name, i])) as {
   readonly [K in TaskName]: number;

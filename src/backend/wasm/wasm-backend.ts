@@ -18,9 +18,13 @@ import * as referencePool from '../reference/pool2d.js';
 import * as referenceElementwise from '../reference/elementwise.js';
 import type { WasmHost, WorkerHandle } from './host.js';
 import {
-  CONTROL_BYTE_OFFSET, CONTROL_SLOTS, HEAP_BYTE_OFFSET, JOB_BYTE_OFFSET, JOB_SLOTS, TASK, WASM_PAGE_BYTES,
-  taskTable, type KernelExports,
+  CONTROL_BYTE_OFFSET, CONTROL_SLOTS, HEAP_BYTE_OFFSET, JOB_BYTE_OFFSET, WASM_PAGE_BYTES, taskTable, type KernelExports,
 } from './kernel-module.js';
+import { createJobs, type Job, type Jobs } from './job.js';
+import type {
+  BatchNormShapeLayout, BatchNormTrainForwardLayout, Conv2dLayout, DropoutLayout, PerThreadScratchLayout, PlanesLayout,
+} from './job-layout.js';
+import { FMIX_MUL1, FMIX_MUL2, WEYL_STEP, dropoutThreshold } from '../random-hash.js';
 import { SharedArena, type ArenaStats } from './shared-arena.js';
 import { ThreadPool } from './thread-pool.js';
 
@@ -70,9 +74,7 @@ export async function createWasmBackendOn(host: WasmHost, options: WasmBackendOp
 
 class WasmKernels implements WasmBackend {
   readonly name = 'wasm';
-  private readonly jobI32: Int32Array;
-  private readonly jobF32: Float32Array;
-  private readonly jobF64: Float64Array;
+  private readonly jobs: Jobs;
   /** Per-thread scratch (one block, `threads` equal slices) and the weight-gradient partial sums. */
   private scratchOffset = 0;
   private scratchBytes = 0;
@@ -88,9 +90,7 @@ class WasmKernels implements WasmBackend {
     readonly threads: number,
     private readonly workers: WorkerHandle[],
   ) {
-    this.jobI32 = new Int32Array(arena.buffer, JOB_BYTE_OFFSET, JOB_SLOTS);
-    this.jobF32 = new Float32Array(arena.buffer, JOB_BYTE_OFFSET, JOB_SLOTS);
-    this.jobF64 = new Float64Array(arena.buffer, JOB_BYTE_OFFSET, JOB_SLOTS / 2);
+    this.jobs = createJobs(arena.buffer, pool);
   }
 
   alloc(size: number): Float32Array {
@@ -135,9 +135,9 @@ class WasmKernels implements WasmBackend {
       reference.conv2dForward(x, weight, bias, out, g);
       return;
     }
-    this.convJob(x, weight, bias, out, g);
-    this.setScratch(20, this.kernels.conv2d_forward_scratch(JOB_BYTE_OFFSET));
-    this.pool.run(TASK.conv2d_forward, convMacs(g) >= PARALLEL_MACS);
+    const job = this.convJob(this.jobs.conv2d_forward, x, weight, bias, out, g);
+    this.setScratch(job, this.kernels.conv2d_forward_scratch(JOB_BYTE_OFFSET));
+    job.run(convMacs(g) >= PARALLEL_MACS);
   }
 
   conv2dBackwardInput(dy: Float32Array, weight: Float32Array, dx: Float32Array, g: Conv2dGeometry): void {
@@ -145,9 +145,9 @@ class WasmKernels implements WasmBackend {
       reference.conv2dBackwardInput(dy, weight, dx, g);
       return;
     }
-    this.convJob(dy, weight, null, dx, g);
-    this.setScratch(20, this.kernels.conv2d_backward_input_scratch(JOB_BYTE_OFFSET));
-    this.pool.run(TASK.conv2d_backward_input, convMacs(g) >= PARALLEL_MACS);
+    const job = this.convJob(this.jobs.conv2d_backward_input, dy, weight, null, dx, g);
+    this.setScratch(job, this.kernels.conv2d_backward_input_scratch(JOB_BYTE_OFFSET));
+    job.run(convMacs(g) >= PARALLEL_MACS);
   }
 
   conv2dBackwardWeight(x: Float32Array, dy: Float32Array, dWeight: Float32Array, g: Conv2dGeometry): void {
@@ -162,17 +162,10 @@ class WasmKernels implements WasmBackend {
     const weightSize = g.cOut * (g.cIn / g.groups) * g.kH * g.kW;
     const chunks = Math.min(g.n, WEIGHT_GRAD_CHUNKS);
     const partials = this.partials(chunks * weightSize * 4);
-    this.convJob(x, dy, null, null, g);
-    this.jobI32[3] = partials;
-    this.jobI32[22] = chunks;
-    this.setScratch(20, this.kernels.conv2d_backward_weight_scratch(JOB_BYTE_OFFSET));
-    this.pool.run(TASK.conv2d_backward_weight, convMacs(g) >= PARALLEL_MACS);
-    const j = this.jobI32;
-    j[0] = dWeight.byteOffset;
-    j[1] = partials;
-    j[2] = chunks;
-    j[3] = weightSize;
-    this.pool.run(TASK.reduce_partials, false);
+    const job = this.convJob(this.jobs.conv2d_backward_weight, x, dy, null, partials, g).set('chunks', chunks);
+    this.setScratch(job, this.kernels.conv2d_backward_weight_scratch(JOB_BYTE_OFFSET));
+    job.run(convMacs(g) >= PARALLEL_MACS);
+    this.jobs.reduce_partials.set('dst', dWeight).set('src', partials).set('count', chunks).set('length', weightSize).run(false);
   }
 
   // ------------------------------------------------------------------ matmul
@@ -182,17 +175,10 @@ class WasmKernels implements WasmBackend {
       referenceMatmul(a, b, out, m, k, n, transA, transB);
       return;
     }
-    const j = this.jobI32;
-    j[0] = a.byteOffset;
-    j[1] = b.byteOffset;
-    j[2] = out.byteOffset;
-    j[3] = m;
-    j[4] = k;
-    j[5] = n;
-    j[6] = transA ? 1 : 0;
-    j[7] = transB ? 1 : 0;
-    this.setScratch(8, this.kernels.matmul_scratch(JOB_BYTE_OFFSET));
-    this.pool.run(TASK.matmul, m >= 2 && m * k * n >= PARALLEL_MACS);
+    const job = this.jobs.matmul.set('a', a).set('b', b).set('out', out).set('m', m).set('k', k).set('n', n);
+    job.set('transA', transA).set('transB', transB);
+    this.setScratch(job, this.kernels.matmul_scratch(JOB_BYTE_OFFSET));
+    job.run(m >= 2 && m * k * n >= PARALLEL_MACS);
   }
 
   // ------------------------------------------------------------------ batch norm
@@ -205,19 +191,8 @@ class WasmKernels implements WasmBackend {
       referenceBatchNorm.batchNormTrainForward(x, gamma, beta, out, mean, variance, invStd, s, eps);
       return;
     }
-    const j = this.jobI32;
-    j[0] = x.byteOffset;
-    j[1] = gamma?.byteOffset ?? 0;
-    j[2] = beta?.byteOffset ?? 0;
-    j[3] = out.byteOffset;
-    j[4] = mean.byteOffset;
-    j[5] = variance.byteOffset;
-    j[6] = invStd.byteOffset;
-    j[7] = s.n;
-    j[8] = s.c;
-    j[9] = s.spatial;
-    this.jobF64[5] = eps;
-    this.pool.run(TASK.batch_norm_train_forward, s.c > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
+    this.batchNormTrainJob(this.jobs.batch_norm_train_forward, x, gamma, beta, out, mean, variance, invStd, s, eps)
+      .run(s.c > 1 && batchNormSize(s) >= PARALLEL_ELEMENTS);
   }
 
   batchNormEvalForward(
@@ -228,18 +203,9 @@ class WasmKernels implements WasmBackend {
       referenceBatchNorm.batchNormEvalForward(x, gamma, beta, runningMean, runningVar, out, s, eps);
       return;
     }
-    const j = this.jobI32;
-    j[0] = x.byteOffset;
-    j[1] = gamma?.byteOffset ?? 0;
-    j[2] = beta?.byteOffset ?? 0;
-    j[3] = runningMean.byteOffset;
-    j[4] = runningVar.byteOffset;
-    j[5] = out.byteOffset;
-    j[6] = s.n;
-    j[7] = s.c;
-    j[8] = s.spatial;
-    this.jobF64[5] = eps;
-    this.pool.run(TASK.batch_norm_eval_forward, s.n > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
+    const job = this.jobs.batch_norm_eval_forward.set('x', x).set('gamma', gamma).set('beta', beta);
+    job.set('runningMean', runningMean).set('runningVar', runningVar).set('out', out).set('eps', eps);
+    setBatchNormShape(job, s).run(s.n > 1 && batchNormSize(s) >= PARALLEL_ELEMENTS);
   }
 
   batchNormBackward(
@@ -250,19 +216,9 @@ class WasmKernels implements WasmBackend {
       referenceBatchNorm.batchNormBackward(dy, x, gamma, mean, invStd, dx, dGamma, dBeta, s);
       return;
     }
-    const j = this.jobI32;
-    j[0] = dy.byteOffset;
-    j[1] = x.byteOffset;
-    j[2] = gamma?.byteOffset ?? 0;
-    j[3] = mean.byteOffset;
-    j[4] = invStd.byteOffset;
-    j[5] = dx.byteOffset;
-    j[6] = dGamma?.byteOffset ?? 0;
-    j[7] = dBeta?.byteOffset ?? 0;
-    j[8] = s.n;
-    j[9] = s.c;
-    j[10] = s.spatial;
-    this.pool.run(TASK.batch_norm_backward, s.c > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
+    const job = this.jobs.batch_norm_backward.set('dy', dy).set('x', x).set('gamma', gamma).set('mean', mean).set('invStd', invStd);
+    job.set('dx', dx).set('dGamma', dGamma).set('dBeta', dBeta);
+    setBatchNormShape(job, s).run(s.c > 1 && batchNormSize(s) >= PARALLEL_ELEMENTS);
   }
 
   batchNormReluDropoutForward(
@@ -273,28 +229,8 @@ class WasmKernels implements WasmBackend {
       referenceBatchNorm.batchNormReluDropoutForward(x, gamma, beta, out, mean, variance, invStd, s, eps, p, seed);
       return;
     }
-    const scale = 1 / (1 - p);
-    const j = this.jobI32;
-    j[0] = x.byteOffset;
-    j[1] = gamma?.byteOffset ?? 0;
-    j[2] = beta?.byteOffset ?? 0;
-    j[3] = out.byteOffset;
-    j[4] = mean.byteOffset;
-    j[5] = variance.byteOffset;
-    j[6] = invStd.byteOffset;
-    j[7] = s.n;
-    j[8] = s.c;
-    j[9] = s.spatial;
-    this.jobF64[5] = eps;
-    // Same exact threshold test as dropoutForward: (h >>> 8) >= ceil(p · 2^24); 0 keeps everything.
-    j[12] = Math.ceil(p * 16777216);
-    j[13] = seed | 0;
-    j[14] = Math.fround(scale) === scale ? 1 : 0;
-    this.jobF64[8] = scale;
-    j[18] = 0x9e3779b1 | 0;
-    j[19] = 0x85ebca6b | 0;
-    j[20] = 0xc2b2ae35 | 0;
-    this.pool.run(TASK.batch_norm_relu_dropout_forward, s.c > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
+    const job = this.batchNormTrainJob(this.jobs.batch_norm_relu_dropout_forward, x, gamma, beta, out, mean, variance, invStd, s, eps);
+    setDropout(job, p, seed).run(s.c > 1 && batchNormSize(s) >= PARALLEL_ELEMENTS);
   }
 
   batchNormReluDropoutBackward(
@@ -305,21 +241,9 @@ class WasmKernels implements WasmBackend {
       referenceBatchNorm.batchNormReluDropoutBackward(dy, x, out, gamma, mean, invStd, dx, dGamma, dBeta, s, p);
       return;
     }
-    const j = this.jobI32;
-    j[0] = dy.byteOffset;
-    j[1] = x.byteOffset;
-    j[2] = out.byteOffset;
-    j[3] = gamma?.byteOffset ?? 0;
-    j[4] = mean.byteOffset;
-    j[5] = invStd.byteOffset;
-    j[6] = dx.byteOffset;
-    j[7] = dGamma?.byteOffset ?? 0;
-    j[8] = dBeta?.byteOffset ?? 0;
-    j[9] = s.n;
-    j[10] = s.c;
-    j[11] = s.spatial;
-    this.jobF32[12] = Math.fround(1 / (1 - p));
-    this.pool.run(TASK.batch_norm_relu_dropout_backward, s.c > 1 && s.n * s.c * s.spatial >= PARALLEL_ELEMENTS);
+    const job = this.jobs.batch_norm_relu_dropout_backward.set('dy', dy).set('x', x).set('out', out).set('gamma', gamma);
+    job.set('mean', mean).set('invStd', invStd).set('dx', dx).set('dGamma', dGamma).set('dBeta', dBeta);
+    setBatchNormShape(job, s).set('maskValue', Math.fround(1 / (1 - p))).run(s.c > 1 && batchNormSize(s) >= PARALLEL_ELEMENTS);
   }
 
   // ------------------------------------------------------------------ pooling
@@ -330,26 +254,8 @@ class WasmKernels implements WasmBackend {
       referencePool.maxPool2dForward(x, out, indices, g);
       return;
     }
-    const j = this.jobI32;
-    j[0] = x.byteOffset;
-    j[1] = out.byteOffset;
-    j[2] = indices.byteOffset;
-    j[3] = g.n * g.c;
-    j[4] = g.h;
-    j[5] = g.w;
-    j[6] = g.outH;
-    j[7] = g.outW;
-    this.pool.run(TASK.max_pool2x2_forward, g.n * g.c * g.h * g.w >= PARALLEL_ELEMENTS);
-  }
-
-  /**
-   * Writes a task's job slots (addresses and sizes, in the order its AssemblyScript export reads
-   * them) and runs it, on every thread when it touches enough elements to be worth splitting.
-   */
-  private dispatch(task: number, slots: readonly number[], elements: number): void {
-    const j = this.jobI32;
-    for (let i = 0; i < slots.length; i++) j[i] = slots[i]!;
-    this.pool.run(task, elements >= PARALLEL_ELEMENTS);
+    const job = this.jobs.max_pool2x2_forward.set('x', x).set('out', out).set('indices', indices).set('planes', g.n * g.c);
+    job.set('h', g.h).set('w', g.w).set('outH', g.outH).set('outW', g.outW).run(poolSize(g) >= PARALLEL_ELEMENTS);
   }
 
   maxPool2dBackward(dy: Float32Array, indices: Int32Array, dx: Float32Array, g: Pool2dGeometry): void {
@@ -357,40 +263,35 @@ class WasmKernels implements WasmBackend {
       referencePool.maxPool2dBackward(dy, indices, dx, g);
       return;
     }
-    this.dispatch(TASK.max_pool_backward, [dy.byteOffset, indices.byteOffset, dx.byteOffset, g.n * g.c, g.h * g.w, g.outH * g.outW], g.n * g.c * g.h * g.w);
+    const job = this.jobs.max_pool_backward.set('dy', dy).set('indices', indices).set('dx', dx).set('planes', g.n * g.c);
+    job.set('inPlaneSize', g.h * g.w).set('outPlaneSize', g.outH * g.outW).run(poolSize(g) >= PARALLEL_ELEMENTS);
   }
 
   avgPool2dForward(x: Float32Array, out: Float32Array, g: Pool2dGeometry, countIncludePad: boolean): void {
-    if (!isGlobalPool(g) || !this.ours(x, out)) {
-      referencePool.avgPool2dForward(x, out, g, countIncludePad);
-      return;
-    }
-    this.dispatch(TASK.global_avg_pool_forward, [x.byteOffset, out.byteOffset, g.n * g.c, g.h * g.w], g.n * g.c * g.h * g.w);
+    if (!isGlobalPool(g) || !this.ours(x, out)) referencePool.avgPool2dForward(x, out, g, countIncludePad);
+    else setPlanes(this.jobs.global_avg_pool_forward.set('x', x).set('out', out), g).run(poolSize(g) >= PARALLEL_ELEMENTS);
   }
 
   avgPool2dBackward(dy: Float32Array, dx: Float32Array, g: Pool2dGeometry, countIncludePad: boolean): void {
-    if (!isGlobalPool(g) || !this.ours(dy, dx)) {
-      referencePool.avgPool2dBackward(dy, dx, g, countIncludePad);
-      return;
-    }
-    this.dispatch(TASK.global_avg_pool_backward, [dy.byteOffset, dx.byteOffset, g.n * g.c, g.h * g.w], g.n * g.c * g.h * g.w);
+    if (!isGlobalPool(g) || !this.ours(dy, dx)) referencePool.avgPool2dBackward(dy, dx, g, countIncludePad);
+    else setPlanes(this.jobs.global_avg_pool_backward.set('dy', dy).set('dx', dx), g).run(poolSize(g) >= PARALLEL_ELEMENTS);
   }
 
   // ------------------------------------------------------------------ element-wise
 
   reluForward(x: Float32Array, out: Float32Array): void {
-    if (this.ours(x, out)) this.dispatch(TASK.relu_forward, [x.byteOffset, out.byteOffset, x.length], x.length);
-    else referenceElementwise.reluForward(x, out);
+    if (!this.ours(x, out)) referenceElementwise.reluForward(x, out);
+    else this.jobs.relu_forward.set('x', x).set('out', out).set('length', x.length).run(x.length >= PARALLEL_ELEMENTS);
   }
 
   reluBackward(dy: Float32Array, y: Float32Array, dx: Float32Array): void {
-    if (this.ours(dy, y, dx)) this.dispatch(TASK.relu_backward, [dy.byteOffset, y.byteOffset, dx.byteOffset, dy.length], dy.length);
-    else referenceElementwise.reluBackward(dy, y, dx);
+    if (!this.ours(dy, y, dx)) referenceElementwise.reluBackward(dy, y, dx);
+    else this.jobs.relu_backward.set('dy', dy).set('y', y).set('dx', dx).set('length', dy.length).run(dy.length >= PARALLEL_ELEMENTS);
   }
 
   multiply(a: Float32Array, b: Float32Array, out: Float32Array): void {
-    if (this.ours(a, b, out)) this.dispatch(TASK.multiply, [a.byteOffset, b.byteOffset, out.byteOffset, a.length], a.length);
-    else referenceElementwise.multiply(a, b, out);
+    if (!this.ours(a, b, out)) referenceElementwise.multiply(a, b, out);
+    else this.jobs.multiply.set('a', a).set('b', b).set('out', out).set('length', a.length).run(a.length >= PARALLEL_ELEMENTS);
   }
 
   dropoutForward(x: Float32Array, out: Float32Array, mask: Float32Array, p: number, seed: number, channelSize: number): void {
@@ -400,23 +301,9 @@ class WasmKernels implements WasmBackend {
       referenceElementwise.dropoutForward(x, out, mask, p, seed, channelSize);
       return;
     }
-    const scale = 1 / (1 - p);
-    const j = this.jobI32;
-    j[0] = x.byteOffset;
-    j[1] = out.byteOffset;
-    j[2] = mask.byteOffset;
-    j[3] = len;
-    // dropoutUniform(seed, i) >= p  ⇔  (h >>> 8) / 2^24 >= p  ⇔  (h >>> 8) >= ceil(p · 2^24): exact, no rounding.
-    j[4] = Math.ceil(p * 16777216);
-    j[5] = seed | 0;
-    j[6] = channelSize;
-    this.jobF32[7] = scale;
-    this.jobF64[4] = scale;
-    j[10] = 0x9e3779b1 | 0;
-    j[11] = 0x85ebca6b | 0;
-    j[12] = 0xc2b2ae35 | 0;
-    j[13] = Math.fround(scale) === scale ? 1 : 0;
-    this.pool.run(TASK.dropout_forward, len >= PARALLEL_ELEMENTS);
+    const job = this.jobs.dropout_forward.set('x', x).set('out', out).set('mask', mask).set('length', len);
+    job.set('channelSize', channelSize).set('maskValue', 1 / (1 - p));
+    setDropout(job, p, seed).run(len >= PARALLEL_ELEMENTS);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -445,32 +332,25 @@ class WasmKernels implements WasmBackend {
     return true;
   }
 
-  private convJob(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array | null, g: Conv2dGeometry): void {
-    const j = this.jobI32;
-    j[0] = a.byteOffset;
-    j[1] = b.byteOffset;
-    j[2] = bias?.byteOffset ?? 0;
-    j[3] = out?.byteOffset ?? 0;
-    j[4] = g.n;
-    j[5] = g.cIn;
-    j[6] = g.h;
-    j[7] = g.w;
-    j[8] = g.cOut;
-    j[9] = g.kH;
-    j[10] = g.kW;
-    j[11] = g.strideH;
-    j[12] = g.strideW;
-    j[13] = g.padH;
-    j[14] = g.padW;
-    j[15] = g.dilationH;
-    j[16] = g.dilationW;
-    j[17] = g.groups;
-    j[18] = g.outH;
-    j[19] = g.outW;
+  private batchNormTrainJob<J extends Job<BatchNormTrainForwardLayout>>(
+    job: J, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array,
+    mean: Float32Array, variance: Float32Array, invStd: Float32Array, s: BatchNormShape, eps: number,
+  ): J {
+    job.set('x', x).set('gamma', gamma).set('beta', beta).set('out', out).set('mean', mean).set('variance', variance).set('invStd', invStd);
+    return setBatchNormShape(job, s).set('eps', eps);
   }
 
-  /** Makes sure every thread has `perThread` scratch bytes and writes (base, stride) to the job at `slot`. */
-  private setScratch(slot: number, perThread: number): void {
+  private convJob<J extends Job<Conv2dLayout>>(
+    job: J, a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array | number, g: Conv2dGeometry,
+  ): J {
+    job.set('a', a).set('b', b).set('bias', bias).set('out', out).set('n', g.n).set('cIn', g.cIn).set('h', g.h).set('w', g.w);
+    job.set('cOut', g.cOut).set('kH', g.kH).set('kW', g.kW).set('strideH', g.strideH).set('strideW', g.strideW);
+    job.set('padH', g.padH).set('padW', g.padW).set('dilationH', g.dilationH).set('dilationW', g.dilationW);
+    return job.set('groups', g.groups).set('outH', g.outH).set('outW', g.outW);
+  }
+
+  /** Makes sure every thread has `perThread` scratch bytes and gives the job their base and stride. */
+  private setScratch(job: Job<PerThreadScratchLayout>, perThread: number): void {
     const stride = Math.ceil(perThread / 64) * 64;
     const total = stride * this.threads;
     if (total > this.scratchBytes) {
@@ -478,8 +358,7 @@ class WasmKernels implements WasmBackend {
       this.scratchOffset = this.arena.allocBytes(total);
       this.scratchBytes = total;
     }
-    this.jobI32[slot] = this.scratchOffset;
-    this.jobI32[slot + 1] = stride;
+    job.set('scratch', this.scratchOffset).set('scratchStride', stride);
   }
 
   private partials(bytes: number): number {
@@ -494,6 +373,29 @@ class WasmKernels implements WasmBackend {
 
 function convMacs(g: Conv2dGeometry): number {
   return g.n * g.cOut * g.outH * g.outW * (g.cIn / g.groups) * g.kH * g.kW;
+}
+
+function batchNormSize(s: BatchNormShape): number {
+  return s.n * s.c * s.spatial;
+}
+
+function poolSize(g: Pool2dGeometry): number {
+  return g.n * g.c * g.h * g.w;
+}
+
+function setPlanes<J extends Job<PlanesLayout>>(job: J, g: Pool2dGeometry): J {
+  return job.set('planes', g.n * g.c).set('planeSize', g.h * g.w);
+}
+
+function setBatchNormShape<J extends Job<BatchNormShapeLayout>>(job: J, s: BatchNormShape): J {
+  return job.set('n', s.n).set('c', s.c).set('spatial', s.spatial);
+}
+
+/** The arguments of a dropout draw: the same keep rule and scaling as the reference dropoutForward, exactly. */
+function setDropout<J extends Job<DropoutLayout>>(job: J, p: number, seed: number): J {
+  const scale = 1 / (1 - p);
+  job.set('threshold', dropoutThreshold(p)).set('seed', seed).set('exactF32', Math.fround(scale) === scale).set('scale', scale);
+  return job.set('weylStep', WEYL_STEP).set('fmixMul1', FMIX_MUL1).set('fmixMul2', FMIX_MUL2);
 }
 
 function isGlobalPool(g: Pool2dGeometry): boolean {

@@ -7,10 +7,9 @@
 import { Tensor } from '../tensor.js';
 import { allocFloat32 } from '../memory-scope.js';
 import { getBackend } from '../../backend/current.js';
-import type { BatchNormShape } from '../../backend/backend.js';
 import { getDropoutRng } from '../random.js';
 import { formatShape } from '../shape.js';
-import { batchNorm, type BatchNormOptions } from './batch-norm.js';
+import { batchNorm, batchNormShape, recordBatchNormWithBatchStats, updateRunningStats, type BatchNormOptions } from './batch-norm.js';
 import { relu } from './activations.js';
 import { dropout } from './dropout.js';
 import { allocKernelOutput } from './kernel-output.js';
@@ -34,10 +33,7 @@ export function batchNormReluDropout(
 
   const momentum = options.momentum ?? 0.1;
   const eps = options.eps ?? 1e-5;
-  const s: BatchNormShape = { n: x.shape[0]!, c: x.shape[1]!, spatial: x.shape.slice(2).reduce((a, d) => a * d, 1) };
-  for (const [name, t] of [['weight', weight], ['bias', bias], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
-    if (t && t.size !== s.c) throw new Error(`batchNorm: ${name} has ${t.size} values for ${s.c} channels`);
-  }
+  const s = batchNormShape(x, runningMean, runningVar, weight, bias);
   const count = s.n * s.spatial;
   if (count <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${formatShape(x.shape)}`);
   const backend = getBackend();
@@ -48,22 +44,8 @@ export function batchNormReluDropout(
   // The unfused dropout draws its seed only when it runs (p > 0), after batch norm: same here.
   const seed = p > 0 ? getDropoutRng().nextU32() : 0;
   backend.batchNormReluDropoutForward(x.data, weight?.data ?? null, bias?.data ?? null, out.data, mean, variance, invStd, s, eps, p, seed);
-  if (runningMean && runningVar) {
-    const unbias = count / (count - 1);
-    for (let c = 0; c < s.c; c++) {
-      runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * mean[c]!;
-      runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * variance[c]! * unbias;
-    }
-  }
-  return Tensor.record(out, {
-    name: 'batchNormReluDropout',
-    inputs: [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])],
-    backward: (dy) => {
-      const dx = allocKernelOutput(x.size);
-      const dGamma = weight ? allocFloat32(s.c) : null;
-      const dBeta = bias ? allocFloat32(s.c) : null;
-      backend.batchNormReluDropoutBackward(dy, x.data, out.data, weight?.data ?? null, mean, invStd, dx, dGamma, dBeta, s, p);
-      return [dx, ...(weight ? [dGamma] : []), ...(bias ? [dBeta] : [])];
-    },
+  if (runningMean && runningVar) updateRunningStats(runningMean, runningVar, mean, variance, count, momentum);
+  return recordBatchNormWithBatchStats('batchNormReluDropout', out, x, weight, bias, (dy, dx, dGamma, dBeta) => {
+    backend.batchNormReluDropoutBackward(dy, x.data, out.data, weight?.data ?? null, mean, invStd, dx, dGamma, dBeta, s, p);
   });
 }

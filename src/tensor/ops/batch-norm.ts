@@ -22,10 +22,7 @@ export function batchNorm(
   if (x.ndim < 2) throw new Error(`batchNorm: expected at least a 2-d (N, C, ...) input, got ${formatShape(x.shape)}`);
   const momentum = options.momentum ?? 0.1;
   const eps = options.eps ?? 1e-5;
-  const s: BatchNormShape = { n: x.shape[0]!, c: x.shape[1]!, spatial: x.shape.slice(2).reduce((p, d) => p * d, 1) };
-  for (const [name, t] of [['weight', weight], ['bias', bias], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
-    if (t && t.size !== s.c) throw new Error(`batchNorm: ${name} has ${t.size} values for ${s.c} channels`);
-  }
+  const s = batchNormShape(x, runningMean, runningVar, weight, bias);
   const backend = getBackend();
   const out = new Tensor(allocKernelOutput(x.size), x.shape);
   const useBatchStats = options.training || runningMean === null || runningVar === null;
@@ -47,24 +44,56 @@ export function batchNorm(
   const variance = allocFloat32(s.c);
   const invStd = allocFloat32(s.c);
   backend.batchNormTrainForward(x.data, weight?.data ?? null, bias?.data ?? null, out.data, mean, variance, invStd, s, eps);
-  if (options.training && runningMean && runningVar) {
-    const unbias = count / (count - 1);
-    for (let c = 0; c < s.c; c++) {
-      runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * mean[c]!;
-      runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * variance[c]! * unbias;
-    }
+  if (options.training && runningMean && runningVar) updateRunningStats(runningMean, runningVar, mean, variance, count, momentum);
+  return recordBatchNormWithBatchStats('batchNorm', out, x, weight, bias, (dy, dx, dGamma, dBeta) => {
+    backend.batchNormBackward(dy, x.data, weight?.data ?? null, mean, invStd, dx, dGamma, dBeta, s);
+  });
+}
+
+/** The (n, c, spatial) view of an (N, C, ...) input; every per-channel tensor must have c values. */
+export function batchNormShape(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+): BatchNormShape {
+  const s: BatchNormShape = { n: x.shape[0]!, c: x.shape[1]!, spatial: x.shape.slice(2).reduce((p, d) => p * d, 1) };
+  for (const [name, t] of [['weight', weight], ['bias', bias], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
+    if (t && t.size !== s.c) throw new Error(`batchNorm: ${name} has ${t.size} values for ${s.c} channels`);
   }
+  return s;
+}
+
+/**
+ * Records the output of a batch norm that normalized with the batch statistics; `backward` writes
+ * dx and the gradients of the weight and bias where they exist.
+ */
+export function recordBatchNormWithBatchStats(
+  name: string, out: Tensor, x: Tensor, weight: Tensor | null, bias: Tensor | null,
+  backward: (dy: Float32Array, dx: Float32Array, dGamma: Float32Array | null, dBeta: Float32Array | null) => void,
+): Tensor {
   return Tensor.record(out, {
-    name: 'batchNorm',
+    name,
     inputs: [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])],
     backward: (dy) => {
       const dx = allocKernelOutput(x.size);
-      const dGamma = weight ? allocFloat32(s.c) : null;
-      const dBeta = bias ? allocFloat32(s.c) : null;
-      backend.batchNormBackward(dy, x.data, weight?.data ?? null, mean, invStd, dx, dGamma, dBeta, s);
+      const dGamma = weight ? allocFloat32(weight.size) : null;
+      const dBeta = bias ? allocFloat32(bias.size) : null;
+      backward(dy, dx, dGamma, dBeta);
       return [dx, ...(weight ? [dGamma] : []), ...(bias ? [dBeta] : [])];
     },
   });
+}
+
+/**
+ * PyTorch's running-stat update after a training batch of `count` values per channel:
+ * running = (1 - momentum)·running + momentum·batch, with the batch variance made unbiased.
+ */
+export function updateRunningStats(
+  runningMean: Tensor, runningVar: Tensor, mean: Float32Array, variance: Float32Array, count: number, momentum: number,
+): void {
+  const unbias = count / (count - 1);
+  for (let c = 0; c < runningMean.size; c++) {
+    runningMean.data[c] = (1 - momentum) * runningMean.data[c]! + momentum * mean[c]!;
+    runningVar.data[c] = (1 - momentum) * runningVar.data[c]! + momentum * variance[c]! * unbias;
+  }
 }
 
 function evalBackward(

@@ -2,7 +2,8 @@
  * Turns an arbitrary picture of one digit into an MNIST-style 28x28 image: grayscale, white digit
  * on black (inverted when the background is light), cropped to the ink, scaled so the longer side
  * is 20 px, and placed so its centre of mass sits at the centre, which is how MNIST was made.
- * A picture that is already 28x28 is taken as it is (only inverted if needed).
+ * A picture that is already 28x28 is taken as it is (only inverted if needed). A picture with no
+ * contrast (one colour all over) holds no digit and is refused with a MnistLabError.
  */
 import { MnistLabError } from '../util/errors.js';
 
@@ -12,6 +13,12 @@ export interface GrayImage {
   /** width*height values in [0, 1]. */
   pixels: Float32Array;
 }
+
+/**
+ * The least difference between the background and the strongest ink (on a 0-1 scale, about 13 of
+ * 255 grey levels) that still counts as a digit; below it the picture is taken as blank.
+ */
+export const MIN_INK_CONTRAST = 0.05;
 
 /** RGBA bytes (as PNG decoders give them) to gray in [0, 1], compositing transparency onto white. */
 export function rgbaToGray(rgba: Uint8Array, width: number, height: number): GrayImage {
@@ -24,6 +31,27 @@ export function rgbaToGray(rgba: Uint8Array, width: number, height: number): Gra
   return { width, height, pixels };
 }
 
+/** The median of the outermost rows and columns: what a picture of one digit shows around it is background. */
+function borderMedian({ width, height, pixels }: GrayImage): number {
+  const border: number[] = [];
+  for (let x = 0; x < width; x++) {
+    border.push(pixels[x]!);
+    if (height > 1) border.push(pixels[(height - 1) * width + x]!);
+  }
+  for (let y = 1; y < height - 1; y++) {
+    border.push(pixels[y * width]!);
+    if (width > 1) border.push(pixels[y * width + width - 1]!);
+  }
+  border.sort((a, b) => a - b);
+  return border[border.length >> 1]!;
+}
+
+function blank(nameForErrors: string): MnistLabError {
+  return new MnistLabError(
+    `${nameForErrors}: the image is blank (all one colour, no contrast), so there is no digit to read; give a picture of one digit`,
+  );
+}
+
 function sample(img: GrayImage, x: number, y: number): number {
   // Bilinear, with zero (background) outside.
   const x0 = Math.floor(x);
@@ -34,14 +62,27 @@ function sample(img: GrayImage, x: number, y: number): number {
   return (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
 }
 
-export function toMnistDigit(input: GrayImage): Float32Array {
+/** `nameForErrors` (e.g. "--image digit.png") starts the message when the picture is blank. */
+export function toMnistDigit(input: GrayImage, nameForErrors = 'the image'): Float32Array {
   const { width, height } = input;
-  let mean = 0;
-  for (const v of input.pixels) mean += v;
-  mean /= input.pixels.length;
-  const ink = mean > 0.5 ? input.pixels.map((v) => 1 - v) : Float32Array.from(input.pixels);
+  // Light background: dark ink on paper, the opposite of MNIST.
+  const lightBackground = borderMedian(input) > 0.5;
+  const inverted = lightBackground ? input.pixels.map((v) => 1 - v) : Float32Array.from(input.pixels);
+  const background = borderMedian({ width, height, pixels: inverted });
+  let peak = 0;
+  let low = 1;
+  for (const v of inverted) {
+    peak = Math.max(peak, v);
+    low = Math.min(low, v);
+  }
+  if (width === 28 && height === 28) {
+    if (peak - low < MIN_INK_CONTRAST) throw blank(nameForErrors);
+    return inverted;
+  }
+  if (peak - background < MIN_INK_CONTRAST) throw blank(nameForErrors);
+  // Stretch so the background is 0 and the strongest ink 1, as in MNIST, whatever the lighting.
+  const ink = inverted.map((v) => Math.max(0, (v - background) / (peak - background)));
   const img: GrayImage = { width, height, pixels: ink };
-  if (width === 28 && height === 28) return ink;
 
   let x0 = width, y0 = height, x1 = -1, y1 = -1;
   for (let y = 0; y < height; y++) {
@@ -52,7 +93,7 @@ export function toMnistDigit(input: GrayImage): Float32Array {
       }
     }
   }
-  if (x1 < 0) throw new MnistLabError('the image is blank: no digit found to read');
+  if (x1 < 0) throw blank(nameForErrors);
   const boxW = x1 - x0 + 1;
   const boxH = y1 - y0 + 1;
   const scale = 20 / Math.max(boxW, boxH);

@@ -96,28 +96,68 @@ function isDtype(value: string): value is SafetensorsDtype {
   return Object.prototype.hasOwnProperty.call(DTYPE_SIZES, value);
 }
 
+/** Longest rendering of an untrusted name or value that goes into an error message. */
+const MESSAGE_PIECE_CHARS = 80;
+
 function quote(name: string): string {
-  return JSON.stringify(name); // keeps odd names (quotes, newlines) on one readable line
+  // JSON quoting keeps odd names (quotes, newlines) on one readable line; a hostile header may hold
+  // megabyte-long names, so the message shows only their start.
+  return JSON.stringify(name.length > MESSAGE_PIECE_CHARS ? `${name.slice(0, MESSAGE_PIECE_CHARS)}...` : name);
+}
+
+/**
+ * An untrusted JSON value for an error message, as JSON.stringify writes it when it is small; bounded
+ * in depth and length because JSON.stringify recurses (a header of 10^5 nested brackets overflows the
+ * stack) and would copy a 100 MB value into the message.
+ */
+function preview(value: unknown): string {
+  const text = render(value, 4);
+  return text.length > MESSAGE_PIECE_CHARS ? `${text.slice(0, MESSAGE_PIECE_CHARS)}...` : text;
+}
+
+function render(value: unknown, depth: number): string {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value !== 'object' || value === null) return String(JSON.stringify(value));
+  if (depth === 0) return Array.isArray(value) ? '[...]' : '{...}';
+  const items: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, 8)) items.push(render(item, depth - 1));
+    if (value.length > 8) items.push('...');
+    return `[${items.join(',')}]`;
+  }
+  for (const key in value) {
+    if (items.length === 8) {
+      items.push('...');
+      break;
+    }
+    items.push(`${quote(key)}:${render((value as Record<string, unknown>)[key], depth - 1)}`);
+  }
+  return `{${items.join(',')}}`;
+}
+
+function shapeText(shape: readonly number[]): string {
+  const text = shape.length > 16 ? [...shape.slice(0, 16), '...'].join(', ') : shape.join(', ');
+  return `[${text}]`;
 }
 
 function parseEntry(name: string, value: unknown, bad: (problem: string) => MnistLabError): HeaderEntry {
   const what = `tensor ${quote(name)}`;
-  if (!isRecord(value)) throw bad(`header entry ${quote(name)} is ${JSON.stringify(value)}, not an object`);
+  if (!isRecord(value)) throw bad(`header entry ${quote(name)} is ${preview(value)}, not an object`);
   const { dtype, shape, data_offsets: offsets } = value;
   if (typeof dtype !== 'string') throw bad(`${what} has no "dtype" string`);
   if (!isDtype(dtype)) {
     throw bad(`${what} has unknown dtype ${quote(dtype)} (known: ${Object.keys(DTYPE_SIZES).join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw bad(`${what} has shape ${JSON.stringify(shape)}; a shape is a list of non-negative integers`);
+    throw bad(`${what} has shape ${preview(shape)}; a shape is a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw bad(`${what} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end], non-negative integers`);
+    throw bad(`${what} has data_offsets ${preview(offsets)}; expected [begin, end], non-negative integers`);
   }
   let byteLength = DTYPE_SIZES[dtype];
   for (const dim of shape as number[]) {
     byteLength *= dim;
-    if (!Number.isSafeInteger(byteLength)) throw bad(`${what} has shape ${JSON.stringify(shape)}, too large to address`);
+    if (!Number.isSafeInteger(byteLength)) throw bad(`${what} has shape ${shapeText(shape as number[])}, too large to address`);
   }
   const [begin, end] = offsets as number[];
   return { name, dtype, shape: [...(shape as number[])], begin, end, byteLength };
@@ -125,10 +165,10 @@ function parseEntry(name: string, value: unknown, bad: (problem: string) => Mnis
 
 function parseMetadata(value: unknown, bad: (problem: string) => MnistLabError): Record<string, string> | null {
   if (value === undefined || value === null) return null;
-  if (!isRecord(value)) throw bad(`"${METADATA_KEY}" is ${JSON.stringify(value)}, not an object of strings`);
+  if (!isRecord(value)) throw bad(`"${METADATA_KEY}" is ${preview(value)}, not an object of strings`);
   const metadata: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw bad(`"${METADATA_KEY}" entry ${quote(key)} is ${JSON.stringify(v)}, not a string`);
+    if (typeof v !== 'string') throw bad(`"${METADATA_KEY}" entry ${quote(key)} is ${preview(v)}, not a string`);
     Object.defineProperty(metadata, key, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return metadata;
@@ -157,7 +197,7 @@ function checkLayout(entries: HeaderEntry[], dataLength: number, bad: (problem: 
     }
     if (e.end - e.begin !== e.byteLength) {
       throw bad(
-        `tensor ${quote(e.name)} has shape [${e.shape.join(', ')}] of ${e.dtype} (${e.byteLength} bytes) ` +
+        `tensor ${quote(e.name)} has shape ${shapeText(e.shape)} of ${e.dtype} (${e.byteLength} bytes) ` +
           `but its ${offsetsText(e)} span ${e.end - e.begin} bytes`,
       );
     }
@@ -255,7 +295,7 @@ export function parseSafetensors(bytes: Uint8Array, nameForErrors: string): Safe
     header = JSON.parse(text);
   } catch (err) {
     // V8 quotes a bit of the input in its message; keep that on one line.
-    const reason = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
+    const reason = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 2 * MESSAGE_PIECE_CHARS);
     throw bad(`the header is not valid JSON (${reason})`);
   }
   if (!isRecord(header)) throw bad('the header is not a JSON object');

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { MnistLabError } from '../util/errors.js';
-import { schemaErrorLines } from '../util/schema-errors.js';
+import { describeValue, schemaErrorLines } from '../util/schema-errors.js';
 import type { CheckpointMeta } from './checkpoint.js';
 import { RUN_SPEC_FORMAT, runSpecSchema, validateRunSpec } from './run-spec.js';
 
@@ -64,7 +64,7 @@ export function checkpointMetaFromJson(value: unknown, where: string): Checkpoin
   const format = value !== null && typeof value === 'object' ? (value as { format?: unknown }).format : undefined;
   if (format === LEGACY_CHECKPOINT_FORMAT) return fromV1(value, where);
   if (format !== CHECKPOINT_FORMAT) {
-    throw new MnistLabError(`${where}: not a mnist-lab checkpoint (format '${String(format).slice(0, 60)}', expected '${CHECKPOINT_FORMAT}')`);
+    throw new MnistLabError(`${where}: not a mnist-lab checkpoint (format ${describeValue(format)}, expected '${CHECKPOINT_FORMAT}')`);
   }
   const parsed = metaV2.safeParse(value);
   if (!parsed.success) fail(schemaErrorLines(parsed.error, value), where);

@@ -11,6 +11,7 @@ import { Buffer } from '../nn/parameter.js';
 import { readSafetensorsFileSync, writeSafetensorsFileSync, type SafetensorsWritableTensor } from '../io/safetensors.js';
 import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { MnistLabError } from '../util/errors.js';
+import { jsonErrorReason } from '../util/schema-errors.js';
 import { mnistLabVersion } from '../util/version.js';
 import type { OptimizerStateDict, SchedulerStateDict } from '../optim/state-dict.js';
 import type { EngineRngState } from '../tensor/random.js';
@@ -142,7 +143,7 @@ export function parseCheckpointMeta(text: string, where: string): CheckpointMeta
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new MnistLabError(`${where}: not valid JSON (${(err as Error).message}); the checkpoint metadata is damaged`);
+    throw new MnistLabError(`${where}: not valid JSON (${jsonErrorReason(err)}); the checkpoint metadata is damaged`);
   }
   return checkpointMetaFromJson(parsed, where);
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Recipe } from './recipe.js';
 import { recipeSchema } from './recipe-schema.js';
 import { MnistLabError } from '../util/errors.js';
-import { schemaErrorLines } from '../util/schema-errors.js';
+import { jsonErrorReason, schemaErrorLines } from '../util/schema-errors.js';
 
 export const RUN_SPEC_FORMAT = 'mnist-lab-run-spec-v1';
 
@@ -129,7 +129,7 @@ export function parseRunSpec(text: string, where: string): RunSpec {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new MnistLabError(`${where}: not valid JSON (${(err as Error).message}); a spec is a JSON object as \`mnist-lab train --print-spec\` writes it`);
+    throw new MnistLabError(`${where}: not valid JSON (${jsonErrorReason(err)}); a spec is a JSON object as \`mnist-lab train --print-spec\` writes it`);
   }
   return validateRunSpec(value, where);
 }

@@ -9,7 +9,8 @@ import type { ZodError, ZodIssue } from 'zod';
 /** A short, bounded rendering of a value a user wrote, for "got ..." (never the whole file). */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
+  // JSON quoting keeps a value on one line whatever it holds (newlines, quotes).
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value).replace(/^"|"$/g, "'");
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
   return 'an object';
@@ -25,7 +26,9 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
 }
 
 function fieldName(path: readonly (string | number)[], prefix: string): string {
-  const parts = [prefix, ...path.map((p) => (typeof p === 'number' ? `[${p}]` : p))].filter((p) => p !== '');
+  // A key a user typed is shown JSON-quoted when it is not a plain name, so it cannot break the line.
+  const segment = (p: string | number): string => (typeof p === 'number' ? `[${p}]` : /^[\w-]{1,60}$/.test(p) ? p : JSON.stringify(p.slice(0, 60)));
+  const parts = [prefix, ...path.map(segment)].filter((p) => p !== '');
   return parts.join('.').replace(/\.\[/g, '[') || '(the whole value)';
 }
 
@@ -53,6 +56,9 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/** At most this many lines: a file with thousands of mistakes is not read line by line. */
+const MAX_LINES = 20;
+
 /** One line per mistake: the first problem zod found with each field (a 0.5 batch size is not also "< 1"). */
 export function schemaErrorLines(error: ZodError, root: unknown, prefix = ''): string[] {
   const seen = new Set<string>();
@@ -63,5 +69,10 @@ export function schemaErrorLines(error: ZodError, root: unknown, prefix = ''): s
     seen.add(key);
     lines.push(...issueLine(issue, root, prefix));
   }
-  return lines;
+  return lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES - 1), `... and ${lines.length - MAX_LINES + 1} more mistakes`] : lines;
+}
+
+/** A JSON.parse error as one short line (V8 quotes the input, newlines and all). */
+export function jsonErrorReason(err: unknown): string {
+  return String((err as Error).message).replace(/\s+/g, ' ').slice(0, 200);
 }

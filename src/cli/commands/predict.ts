@@ -1,12 +1,11 @@
 /** `mnist-lab predict`: reads a digit from a PNG, or from the test set by index. */
 import { Command, Option } from 'commander';
-import { readFileSync, existsSync } from 'node:fs';
-import { PNG } from 'pngjs';
 import { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { loadMnist } from '../../data/mnist.js';
 import { MNIST_MEAN, MNIST_STD, normalize } from '../../data/transforms/normalize.js';
 import { rgbaToGray, toMnistDigit } from '../../data/digit-image.js';
+import { readPngFile } from '../../io/png-image.js';
 import { MnistLabError } from '../../util/errors.js';
 import { choice, nonNegativeInt, positiveInt } from '../options.js';
 import { defaultThreads, startBackend, type BackendName } from '../../backend/engine.js';
@@ -23,14 +22,9 @@ interface PredictFlags {
 }
 
 function readPng(path: string): Float32Array {
-  if (!existsSync(path)) throw new MnistLabError(`--image ${path}: no such file`);
-  let png: PNG;
-  try {
-    png = PNG.sync.read(readFileSync(path));
-  } catch (err) {
-    throw new MnistLabError(`--image ${path}: not a readable PNG (${(err as Error).message})`);
-  }
-  return toMnistDigit(rgbaToGray(new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height));
+  const name = `--image ${path}`;
+  const { width, height, rgba } = readPngFile(path, name);
+  return toMnistDigit(rgbaToGray(rgba, width, height), name);
 }
 
 export function addPredictCommand(program: Command): void {

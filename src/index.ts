@@ -2,7 +2,7 @@
  * mnist-lab's public API: a PyTorch-like engine (tensors, autograd, nn, optim), the data pipeline,
  * the trainer and checkpoints. See the README for a tour.
  */
-export { Tensor, type GradFn } from './tensor/tensor.js';
+export { Tensor, FreedGraphError, type GradFn, type BackwardOptions } from './tensor/tensor.js';
 export { noGrad, isGradEnabled } from './tensor/grad-mode.js';
 export { scope, keep } from './tensor/memory-scope.js';
 export { manualSeed } from './tensor/random.js';

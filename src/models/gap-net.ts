@@ -53,15 +53,20 @@ export class GapNet extends Module {
   readonly conv3: Conv2d;
   /** Only with transitionBn; m3 has none, and so no bn3 key. */
   readonly bn3?: BatchNorm2d;
-  /** conv4/bn4, conv5/bn5, ... are set as named members in the constructor, in PyTorch's order. */
-  private readonly tail: Block[] = [];
-  /** The 1x1 classifier, registered as the next convN (conv7 in m3's layout); a plain holder so it is discovered once. */
-  private readonly head: { classifier: Conv2d };
+  /** conv4/bn4, conv5/bn5, ...: registered under those generated names (an ES private field is not a property, so not registered twice). */
+  readonly #tail: Block[] = [];
+  /** The 1x1 classifier, registered as the next convN (conv7 in m3's layout). */
+  readonly #classifier: Conv2d;
   readonly drop: Dropout;
   private readonly fusedBlocks: boolean;
   /** Side of the map that global average pooling sees. */
   private readonly finalSize: number;
 
+  /**
+   * Registers its members in the order of m3's PyTorch __init__: conv1, bn1, conv2, bn2, conv3, (bn3),
+   * conv4, bn4, ..., the classifier convN, drop. So state_dict is conv1.weight, bn1.{weight, bias,
+   * running_mean, running_var, num_batches_tracked}, conv2.weight, ... convN.weight.
+   */
   constructor(config: GapNetConfig) {
     super();
     const [c1, c2, t, ...tailWidths] = config.widths;
@@ -77,29 +82,19 @@ export class GapNet extends Module {
     this.bn2 = new BatchNorm2d(c2);
     this.conv3 = new Conv2d(c2, t, 1, { bias: false });
     if (config.transitionBn) this.bn3 = new BatchNorm2d(t);
-    const members = this as unknown as Record<string, Module>;
     let inChannels = t;
     tailWidths.forEach((width, i) => {
       const block = { conv: new Conv2d(inChannels, width, 3, { bias: false }), bn: new BatchNorm2d(width) };
-      members[`conv${4 + i}`] = block.conv;
-      members[`bn${4 + i}`] = block.bn;
-      this.tail.push(block);
+      this.registerModule(`conv${4 + i}`, block.conv);
+      this.registerModule(`bn${4 + i}`, block.bn);
+      this.#tail.push(block);
       inChannels = width;
     });
-    this.head = { classifier: new Conv2d(inChannels, 10, 1, { bias: false }) };
-    members[`conv${4 + tailWidths.length}`] = this.head.classifier;
+    this.#classifier = new Conv2d(inChannels, 10, 1, { bias: false });
+    this.registerModule(`conv${4 + tailWidths.length}`, this.#classifier);
     this.drop = new Dropout(config.dropout ?? 0);
     this.fusedBlocks = config.fusedBlocks ?? false;
     this.finalSize = pooled - 2 * tailWidths.length;
-  }
-
-  /** Named members in PyTorch's registration order: the generated tail sits between conv3 (or bn3) and drop. */
-  protected override members(): [string, unknown][] {
-    const all = Object.entries(this);
-    const generated = all.filter(([k]) => /^(conv|bn)\d+$/.test(k) && Number(k.replace(/\D/g, '')) >= 4);
-    const rest = all.filter((e) => !generated.includes(e));
-    const at = rest.findIndex(([k]) => k === (this.bn3 ? 'bn3' : 'conv3')) + 1;
-    return [...rest.slice(0, at), ...generated, ...rest.slice(at)];
   }
 
   private block(conv: Conv2d, bn: BatchNorm2d, x: Tensor): Tensor {
@@ -125,8 +120,8 @@ export class GapNet extends Module {
     x = this.block(this.conv1, this.bn1, x); // 26x26 (28x28 with stemPadding)
     x = this.block(this.conv2, this.bn2, x); // 24x24 (28x28)
     x = maxPool2d(this.bn3 ? this.block(this.conv3, this.bn3, x) : this.conv3.call(x), 2); // 12x12 (14x14)
-    for (const { conv, bn } of this.tail) x = this.block(conv, bn, x); // 10x10, 8x8, 6x6, ...
+    for (const { conv, bn } of this.#tail) x = this.block(conv, bn, x); // 10x10, 8x8, 6x6, ...
     x = avgPool2d(x, this.finalSize);
-    return logSoftmax(this.head.classifier.call(x).flatten(1), 1);
+    return logSoftmax(this.#classifier.call(x).flatten(1), 1);
   }
 }

@@ -4,16 +4,15 @@
  */
 import type { Module } from '../nn/module.js';
 import { MnistLabError } from '../util/errors.js';
+import type { ModelConfig } from '../train/run-spec.js';
 import { Mnist8kM3 } from './mnist8k-m3.js';
 import { GapNet } from './gap-net.js';
 import { BaselineFc } from './baseline-fc.js';
 import { bnGapNet16k } from './bn-gap-net.js';
 import { SepGapNet } from './sep-gap-net.js';
 
-export interface ModelConfig {
-  /** Dropout probability for models that use dropout. */
-  dropout?: number;
-}
+/** The zoo's configuration knobs: those a RunSpec's model.config may set. */
+export type { ModelConfig } from '../train/run-spec.js';
 
 export interface ZooEntry {
   readonly name: string;

@@ -1,6 +1,6 @@
 export { Module, type StateDict, type ForwardHook, type LoadStateDictResult } from './module.js';
 export { Parameter, Buffer, type BufferDtype } from './parameter.js';
-export { Conv2d, type Conv2dConfig } from './layers/conv2d.js';
+export { Conv2d, type Conv2dConfig, type PaddingMode } from './layers/conv2d.js';
 export { Linear } from './layers/linear.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormConfig } from './layers/batch-norm.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';

@@ -4,7 +4,6 @@
  * summary-table.ts. A custom block gets its own row after its layers', with only its own parameters.
  */
 import type { Module } from '../nn/module.js';
-import { Parameter } from '../nn/parameter.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { scope } from '../tensor/memory-scope.js';
@@ -16,7 +15,7 @@ export function collectSummary(model: Module, inputShape: readonly number[] = [1
   const hooked = model.namedModules().filter(([, m]) => m !== model && !(m instanceof Sequential)).map(([, m]) => m);
   const removers = hooked.map((m) =>
     m.registerForwardHook((mod, _input, output) => {
-      const own = Object.values(mod).filter((v): v is Parameter => v instanceof Parameter);
+      const own = mod.parameters(false);
       layers.push({
         name: `${mod.typeName}-${layers.length + 1}`,
         outputShape: [-1, ...output.shape.slice(1)],

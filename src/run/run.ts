@@ -27,6 +27,7 @@ import { formatSummaryTable, type ModelSummary } from '../report/summary-table.j
 import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { MnistLabError } from '../util/errors.js';
 import { mnistLabVersion } from '../util/version.js';
+import { RunStatusWriter } from './run-status.js';
 
 export interface RunHooks {
   /** Receives every log line: the summary table, per-epoch results, notices. */
@@ -94,11 +95,26 @@ export async function runSpec(input: RunSpec, hooks: RunHooks = {}): Promise<Run
     log(`${done === undefined ? `Training ${spec.model.name}` : `Resuming ${spec.model.name} after epoch ${done}`} (${model.numParameters().toLocaleString('en-US')} params) on ${data.train.n} images` +
       `${data.val ? `, validating on ${data.val.n}` : ''}, testing on ${data.test.n}; ${engine.name} backend, ${engine.threads} thread(s)` +
       `${outDir ? `; writing to ${outDir}` : ''}`);
+    const status = outDir ? new RunStatusWriter(outDir, spec.recipe.epochs) : null;
+    let epochsDone = hooks.resume?.meta.epoch ?? 0;
+    status?.write('running', epochsDone);
     const trainer = new Trainer({
       spec, model, data, threads: engine.threads, log, progressStream: hooks.progressStream, signal: hooks.signal,
-      resume: hooks.resume?.meta ?? null, onEpochEnd: hooks.onEpochEnd,
+      resume: hooks.resume?.meta ?? null,
+      onEpochEnd: (m) => {
+        epochsDone = m.epoch;
+        status?.write('running', epochsDone);
+        hooks.onEpochEnd?.(m);
+      },
     });
-    const result = await trainer.run();
+    let result: TrainResult;
+    try {
+      result = await trainer.run();
+    } catch (err) {
+      status?.write('failed', epochsDone, (err as Error).message);
+      throw err;
+    }
+    status?.write(result.interrupted ? 'interrupted' : 'finished', result.epochsCompleted);
     const testPredictions = hooks.collectTestPredictions && !result.interrupted
       ? trainer.evaluate(trainer.testLoader, { collectPredictions: true }).predictions ?? null
       : null;

@@ -2,7 +2,8 @@
  * The Tensor: float32, contiguous, row-major (NCHW for images), with reverse-mode autograd in the
  * style of micrograd. Each op that records the graph attaches a GradFn naming its inputs and a
  * closure that maps the output gradient to input gradients; `backward()` walks the graph in reverse
- * topological order and accumulates into the leaves' `.grad`.
+ * topological order and accumulates into the leaves' `.grad`. As in PyTorch, a backward frees the
+ * graph it walked (unless asked to retain it), and a second one through it is refused.
  */
 import { allocFloat32, allocPersistent, registerInScope } from './memory-scope.js';
 import { isGradEnabled } from './grad-mode.js';
@@ -16,6 +17,48 @@ export interface GradFn {
   readonly inputs: readonly Tensor[];
   /** Returns, for each input, the gradient of the loss with respect to it (null where not needed). */
   backward(gradOutput: Float32Array): (Float32Array | null)[];
+}
+
+/** PyTorch's keyword arguments of `Tensor.backward`, under their TypeScript names. */
+export interface BackwardOptions {
+  /**
+   * Keep the graph (the values its closures saved) after this backward, so that another backward
+   * can run through it, as PyTorch's `retain_graph=True`. Default false: the graph is freed.
+   */
+  retainGraph?: boolean;
+}
+
+/**
+ * A backward through part of a graph that an earlier backward already freed: a mistake in the calling
+ * code, not in user input (PyTorch raises a RuntimeError). Thrown before any gradient is accumulated.
+ */
+export class FreedGraphError extends Error {
+  constructor(readonly opName: string) {
+    super(
+      `backward(): trying to backward through the graph a second time (through the output of ${opName}), ` +
+        'but the values it saved were freed by the first backward(); pass { retainGraph: true } to the first ' +
+        "backward() if you need to backward through the graph again (PyTorch's retain_graph=True)",
+    );
+    this.name = 'FreedGraphError';
+  }
+}
+
+/** What a used GradFn becomes: it keeps its op's name for the error and releases everything it saved. */
+class FreedGradFn implements GradFn {
+  readonly inputs: readonly Tensor[] = [];
+  constructor(readonly name: string) {}
+  backward(): (Float32Array | null)[] {
+    throw new FreedGraphError(this.name);
+  }
+}
+
+/** One per op name, shared, so that freeing a graph allocates nothing in the training loop. */
+const freedGradFns = new Map<string, FreedGradFn>();
+
+function freedGradFn(name: string): FreedGradFn {
+  let fn = freedGradFns.get(name);
+  if (fn === undefined) freedGradFns.set(name, (fn = new FreedGradFn(name)));
+  return fn;
 }
 
 const EMPTY = new Float32Array(0);
@@ -142,12 +185,24 @@ export class Tensor {
     return output;
   }
 
-  backward(gradient?: Tensor): void {
+  /**
+   * Accumulates d(this)/d(leaf) into every leaf's `.grad`, as PyTorch's `backward(gradient, retain_graph)`;
+   * `backward({ retainGraph: true })` is the short form for a scalar. The graph is freed afterwards
+   * unless retainGraph is set, and a later backward through a freed part throws FreedGraphError.
+   */
+  backward(options?: BackwardOptions): void;
+  backward(gradient: Tensor | undefined, options?: BackwardOptions): void;
+  backward(gradientOrOptions?: Tensor | BackwardOptions, maybeOptions: BackwardOptions = {}): void {
+    const gradient = gradientOrOptions instanceof Tensor ? gradientOrOptions : undefined;
+    const options = gradientOrOptions instanceof Tensor || gradientOrOptions === undefined ? maybeOptions : gradientOrOptions;
     if (!this.requiresGrad) throw new Error('backward(): this tensor does not require grad (no input requires it, or it was made under noGrad)');
     if (gradient === undefined && this.size !== 1) {
       throw new Error(`backward(): a gradient is needed for a non-scalar output of shape ${formatShape(this.shape)}`);
     }
     const order = topologicalOrder(this);
+    // Refuse up front, as a whole: no leaf may receive part of a gradient from a failed pass.
+    const freed = order.find((t) => t.gradFn instanceof FreedGradFn);
+    if (freed) throw new FreedGraphError(freed.gradFn!.name);
     const grads = new Map<Tensor, Float32Array>();
     const seed = allocFloat32(this.size);
     if (gradient) seed.set(gradient.data);
@@ -156,31 +211,33 @@ export class Tensor {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const g = grads.get(t);
-      if (!g) continue;
       const fn = t.gradFn;
       if (fn === null) {
-        t.accumulateGrad(g);
+        if (g) t.accumulateGrad(g);
         continue;
       }
-      const inputGrads = fn.backward(g);
-      for (let k = 0; k < fn.inputs.length; k++) {
-        const input = fn.inputs[k]!;
-        const ig = inputGrads[k];
-        if (!ig || !input.requiresGrad) continue;
-        const existing = grads.get(input);
-        if (existing) {
-          for (let j = 0; j < existing.length; j++) existing[j]! += ig[j]!;
-        } else if (ig === g) {
-          // A pass-through gradient must not alias an array another node may still add into.
-          const copy = allocFloat32(ig.length);
-          copy.set(ig);
-          grads.set(input, copy);
-        } else {
-          grads.set(input, ig);
+      if (g) {
+        const inputGrads = fn.backward(g);
+        for (let k = 0; k < fn.inputs.length; k++) {
+          const input = fn.inputs[k]!;
+          const ig = inputGrads[k];
+          if (!ig || !input.requiresGrad) continue;
+          const existing = grads.get(input);
+          if (existing) {
+            for (let j = 0; j < existing.length; j++) existing[j]! += ig[j]!;
+          } else if (ig === g) {
+            // A pass-through gradient must not alias an array another node may still add into.
+            const copy = allocFloat32(ig.length);
+            copy.set(ig);
+            grads.set(input, copy);
+          } else {
+            grads.set(input, ig);
+          }
         }
       }
-      // Like PyTorch, the graph is freed once used, releasing what the closures saved.
-      t.gradFn = null;
+      // Like PyTorch, the graph is freed once used, releasing what the closures saved; the node stays
+      // (the tensor is still not a leaf) so that a second backward through it can say what happened.
+      if (!options.retainGraph) t.gradFn = freedGradFn(fn.name);
     }
   }
 

@@ -1,4 +1,8 @@
-/** `mnist-lab eval`: a checkpoint's loss, accuracy and per-class accuracy on a split. */
+/**
+ * `mnist-lab eval`: a checkpoint's loss, accuracy and per-class accuracy on a split: the whole split,
+ * or its first N images with --limit (a run trained with --limit-test N recorded its test accuracy on
+ * the first N test images; `eval --limit N` reproduces that figure).
+ */
 import { Command, Option } from 'commander';
 import { loadMnist } from '../../data/mnist.js';
 import { DataLoader } from '../../data/data-loader.js';
@@ -17,6 +21,7 @@ interface EvalFlags {
   threads: number;
   backend: BackendName;
   batchSize: number;
+  limit?: number;
 }
 
 export function addEvalCommand(program: Command): void {
@@ -28,6 +33,7 @@ export function addEvalCommand(program: Command): void {
     .addOption(new Option('--split <name>', 'which set to evaluate').argParser(choice('--split', ['test', 'train'] as const)).default('test'))
     .option('--data-dir <dir>', 'IDX files instead of the bundled MNIST')
     .option('-b, --batch-size <n>', 'evaluation batch size', positiveInt('--batch-size'), 1000)
+    .option('--limit <n>', "only the first N images of the split (as train's --limit-test / --limit-train)", positiveInt('--limit'))
     .option('--json', 'print machine-readable JSON')
     .option('-t, --threads <n>', 'worker threads (default: every core)', positiveInt('--threads'), defaultThreads())
     .addOption(new Option('--backend <name>', 'compute backend').argParser(choice('--backend', ['wasm', 'reference'] as const)).default('wasm'))
@@ -35,7 +41,7 @@ export function addEvalCommand(program: Command): void {
       const engine = await startBackend(flags.backend, flags.threads);
       try {
         const { model, modelName, weights } = loadModelFromCheckpoint(checkpoint, flags.model);
-        const data = loadMnist({ dataDir: flags.dataDir, valSplit: 0 });
+        const data = loadMnist({ dataDir: flags.dataDir, valSplit: 0, limit: flags.limit === undefined ? undefined : { [flags.split]: flags.limit } });
         const dataset = flags.split === 'test' ? data.test : data.train;
         const loader = new DataLoader(dataset, { batchSize: flags.batchSize, transform: new Normalize(), allocate: allocPersistent });
         const r = evaluate(model, loader);

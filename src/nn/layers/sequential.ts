@@ -8,10 +8,7 @@ export class Sequential extends Module {
   constructor(...layers: Module[]) {
     super();
     this.layers = layers;
-  }
-
-  protected override members(): [string, unknown][] {
-    return this.layers.map((m, i) => [String(i), m]);
+    layers.forEach((layer, i) => this.registerModule(String(i), layer));
   }
 
   get length(): number {

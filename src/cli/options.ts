@@ -47,3 +47,11 @@ export function choice<T extends string>(flag: string, allowed: readonly T[]): (
     return value as T;
   };
 }
+
+export function wholeInRange(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+    return n;
+  };
+}

@@ -42,6 +42,8 @@ export interface TrainFlags {
   updateBn?: boolean;
   valSplit?: number;
   splitSeed?: number;
+  folds?: number;
+  fold?: number;
   seed?: number;
   threads?: number;
   backend?: BackendName;
@@ -122,6 +124,14 @@ function emaFromFlags(flag: number | undefined, updateBnFlag: boolean | undefine
   return { ema: { decay, ...(updateBn && { updateBn: true }) } };
 }
 
+/** `--folds K --fold I` holds out fold I; `--folds K` alone is cross-validation, which the caller loops over. */
+function foldsFromFlags(f: TrainFlags, base: RunSpec): Pick<RunSpec['data'], 'folds'> {
+  if (f.fold !== undefined && f.folds === undefined && !base.data.folds) throw new MnistLabError(`--fold ${f.fold} needs --folds K: which partition is it a fold of?`);
+  const k = f.folds ?? base.data.folds?.k;
+  if (k === undefined) return {};
+  return { folds: { k, fold: f.fold ?? (f.folds === undefined ? base.data.folds!.fold : 1) } };
+}
+
 /**
  * The spec the flags make on top of `base`. The result is validated, so a bad combination is one
  * line per mistake naming the spec field (`recipe.scheduler.maxLr must be > 0, got -1`).
@@ -140,6 +150,7 @@ export function specFromFlags(f: TrainFlags, base: RunSpec = defaultRunSpec()): 
       limitTest: f.limitTest ?? base.data.limitTest,
       valSplit: f.valSplit ?? base.data.valSplit,
       splitSeed: f.splitSeed ?? base.data.splitSeed,
+      ...foldsFromFlags(f, base),
     },
     seed: f.seed ?? base.seed,
     threads: f.threads ?? base.threads,

@@ -11,6 +11,7 @@ import { MnistLabError } from '../util/errors.js';
 import { makeDataset, take, type Dataset } from './dataset.js';
 import { readIdxImages, readIdxLabels } from './idx.js';
 import { splitValidation } from './validation-split.js';
+import { kFoldSplit } from './k-fold.js';
 
 /** The standard IDX file names (each may also end in .gz). */
 export const MNIST_FILE_NAMES = {
@@ -36,6 +37,8 @@ export interface MnistOptions {
   readonly valSplit?: number;
   /** Seed of the validation split (default 0). */
   readonly seed?: number;
+  /** Hold out fold `fold` (1..k) of a seeded k-fold partition of the training set instead of valSplit. */
+  readonly folds?: { readonly k: number; readonly fold: number };
   /** Keep only the first N images of each set, after the split (for quick runs and tests). */
   readonly limit?: { readonly train?: number; readonly val?: number; readonly test?: number };
 }
@@ -59,7 +62,9 @@ export function loadMnist(options: MnistOptions = {}): MnistSplits {
 
   let train = fullTrain;
   let val: Dataset | null = null;
-  if (valSplit > 0) ({ train, val } = splitValidation(fullTrain, valSplit, seed));
+  if (options.folds && valSplit > 0) throw new MnistLabError('a k-fold split and a validation split both hold images out; use one');
+  if (options.folds) ({ train, val } = kFoldSplit(fullTrain, options.folds.k, options.folds.fold, seed));
+  else if (valSplit > 0) ({ train, val } = splitValidation(fullTrain, valSplit, seed));
   const limit = options.limit ?? {};
   if (limit.train !== undefined) train = take(train, limit.train);
   if (limit.val !== undefined && val !== null) val = take(val, limit.val);

@@ -83,7 +83,7 @@ export async function runSpec(input: RunSpec, hooks: RunHooks = {}): Promise<Run
     const model = createModel(spec.model.name, spec.model.config);
     if (hooks.resume) model.loadStateDict(readWeights(hooks.resume.weights));
     const data = loadMnist({
-      dataDir: spec.data.dir ?? undefined, valSplit: spec.data.valSplit, seed: splitSeedOf(spec),
+      dataDir: spec.data.dir ?? undefined, valSplit: spec.data.valSplit, seed: splitSeedOf(spec), folds: spec.data.folds,
       limit: { train: spec.data.limitTrain ?? undefined, test: spec.data.limitTest ?? undefined },
     });
     const summary = collectSummary(model);

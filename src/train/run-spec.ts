@@ -37,6 +37,11 @@ export interface DataSpec {
   valSplit: number;
   /** Seed of that shuffle; null: the run's seed. Fix it to compare seeds on one held-out set. */
   splitSeed: number | null;
+  /**
+   * Hold out fold `fold` (1..k) of a seeded k-fold partition of the training images instead (the
+   * same splitSeed shuffles it); valSplit must then be 0. Absent: no k-fold.
+   */
+  folds?: { k: number; fold: number };
 }
 
 export interface RunSpec {
@@ -73,6 +78,7 @@ export const runSpecSchema: z.ZodType<RunSpec> = z.object({
     limitTest: wholeAtLeast(1).nullable(),
     valSplit: wholeAtLeast(0).lt(60_000, 'must be a whole number in [0, 60000)'),
     splitSeed: wholeAtLeast(0).nullable(),
+    folds: z.object({ k: wholeAtLeast(2).lte(100, 'must be at most 100'), fold: wholeAtLeast(1) }).strict().optional(),
   }).strict(),
   seed: wholeAtLeast(0),
   threads: wholeAtLeast(1).lte(256, 'must be at most 256').nullable(),
@@ -93,11 +99,15 @@ function checkRunSpec(value: unknown): { spec: RunSpec | null; problems: string[
   const parsed = runSpecSchema.safeParse(value);
   if (!parsed.success) return { spec: null, problems: schemaErrorLines(parsed.error, value) };
   const s = parsed.data;
-  // The one rule that spans two fields.
-  if (s.bestMetric?.startsWith('val') && s.data.valSplit === 0) {
-    return { spec: null, problems: [`bestMetric ${s.bestMetric} needs a validation split; set data.valSplit, e.g. 10000`] };
+  // The rules that span two fields.
+  const problems: string[] = [];
+  const { folds, valSplit } = s.data;
+  if (folds && folds.fold > folds.k) problems.push(`data.folds.fold must be from 1 to data.folds.k (${folds.k}), got ${folds.fold}`);
+  if (folds && valSplit > 0) problems.push(`data.folds and data.valSplit (${valSplit}) both hold images out; set data.valSplit to 0 or drop data.folds`);
+  if (s.bestMetric?.startsWith('val') && valSplit === 0 && !folds) {
+    problems.push(`bestMetric ${s.bestMetric} needs a validation split; set data.valSplit, e.g. 10000, or data.folds`);
   }
-  return { spec: s, problems: [] };
+  return problems.length ? { spec: null, problems } : { spec: s, problems };
 }
 
 /** The value as a RunSpec, or a MnistLabError with one line per mistake, each after `where: `. */

@@ -84,6 +84,25 @@ describe('train --print-spec and --spec', () => {
     assert.equal(parseRunSpec(readFileSync(join(other, 'spec.json'), 'utf8'), 'spec.json').seed, 4);
   });
 
+  it('--folds K trains every fold and reports the mean ± std of validation accuracy; --folds K --fold I is one run', () => {
+    const out = join(dir, 'cv');
+    const r = run('train', '--model', 'gapnet-5k', '--epochs', '1', '--limit-train', '600', '--limit-test', '100', '--threads', '1', '--folds', '2', '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Cross-validation, 2 folds, validation accuracy over the last 5 epochs:/);
+    const cv = JSON.parse(readFileSync(join(out, 'folds.json'), 'utf8')) as { folds: { fold: number; score: number }[]; mean: number; std: number };
+    assert.deepEqual(cv.folds.map((f) => f.fold), [1, 2]);
+    assert.ok(Math.abs(cv.mean - (cv.folds[0]!.score + cv.folds[1]!.score) / 2) < 1e-12);
+    assert.match(r.stdout, new RegExp(`mean ${cv.mean.toFixed(3)}% ± ${cv.std.toFixed(3)}`));
+    const fold2 = parseRunSpec(readFileSync(join(out, 'fold-2', 'spec.json'), 'utf8'), 'spec.json');
+    assert.deepEqual(fold2.data.folds, { k: 2, fold: 2 });
+    // 60,000 training images in 2 folds: 30,000 held out, of which the run validated on all.
+    assert.match(readFileSync(join(out, 'fold-2', 'train.log'), 'utf8'), /Validation set: .*\/30000 /);
+    // The same fold as one run gives the same bits.
+    const single = join(dir, 'fold-2-alone');
+    assert.equal(run('train', '--model', 'gapnet-5k', '--epochs', '1', '--limit-train', '600', '--limit-test', '100', '--threads', '1', '--folds', '2', '--fold', '2', '--out', single).code, 0);
+    assert.deepEqual(history(single), history(join(out, 'fold-2')));
+  });
+
   it('--resume takes the spec from the checkpoint and refuses flags that would change the run', () => {
     const out = join(dir, 'first');
     const r = run('train', '--resume', out, '--lr', '0.5');

@@ -50,7 +50,7 @@ describe('RunSpec', () => {
     assert.deepEqual(runSpecProblems({ ...s, recipe: { ...s.recipe, optimizer: { ...s.recipe.optimizer, name: 'rmsprop' } } }),
       ["recipe.optimizer.name must be one of sgd, adam, adamw, got 'rmsprop'"]);
     assert.deepEqual(runSpecProblems({ ...s, data: { ...s.data, valSplit: 60000 } }), ['data.valSplit must be a whole number in [0, 60000), got 60000']);
-    assert.deepEqual(runSpecProblems({ ...s, bestMetric: 'val_loss' }), ['bestMetric val_loss needs a validation split; set data.valSplit, e.g. 10000']);
+    assert.deepEqual(runSpecProblems({ ...s, bestMetric: 'val_loss' }), ['bestMetric val_loss needs a validation split; set data.valSplit, e.g. 10000, or data.folds']);
     assert.deepEqual(runSpecProblems({ ...s, recipe: { ...s.recipe, ema: { decay: 1 } } }), ['recipe.ema.decay must be in [0, 1), got 1']);
     assert.deepEqual(runSpecProblems({ ...s, format: 'v0' }), ['format must be "mnist-lab-run-spec-v1", got \'v0\'']);
     assert.deepEqual(runSpecProblems(null), ['(the whole value) must be an object, got null']);

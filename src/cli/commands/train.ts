@@ -6,7 +6,8 @@ import { formatRunSpec, readRunSpecFile, type RunSpec } from '../../train/run-sp
 import { runSpec } from '../../run/run.js';
 import { planResume, type ResumePlan } from '../../run/resume.js';
 import { MnistLabError } from '../../util/errors.js';
-import { choice, nonNegativeInt, numberList, positiveInt, positiveNumber, probability, number } from '../options.js';
+import { choice, nonNegativeInt, numberList, positiveInt, positiveNumber, probability, number, wholeInRange } from '../options.js';
+import { crossValidate } from '../../run/cross-validate.js';
 import { withInterrupt } from '../interrupt.js';
 import { DEFAULT_MODEL, specFromFlags, type TrainFlags } from '../train-flags.js';
 
@@ -53,6 +54,8 @@ export function addTrainCommand(program: Command): void {
     .option('--no-update-bn', 'with --ema: average the BN statistics with the weights')
     .option('--val-split <n>', 'training images held out for validation, seeded (default 0)', nonNegativeInt('--val-split'))
     .addOption(new Option('--best-metric <m>', 'metric that picks best.safetensors (default val_accuracy with a split, else test_accuracy)').argParser(choice('--best-metric', ['val_accuracy', 'val_loss', 'test_accuracy', 'test_loss'] as const)))
+    .option('--folds <k>', 'k-fold cross-validation: hold out one of k seeded folds of the training images; without --fold, train every fold and report mean ± std', wholeInRange('--folds', 2, 100))
+    .option('--fold <i>', 'with --folds: the fold to hold out, 1 to k', positiveInt('--fold'))
     .option('--split-seed <n>', 'seed of the validation split (default: --seed); fix it to compare seeds on one split', nonNegativeInt('--split-seed'))
     .option('-s, --seed <n>', 'seed for init, shuffling, augmentation and dropout (default 1)', nonNegativeInt('--seed'))
     .option('-t, --threads <n>', 'worker threads (default: every core; results do not depend on it)', positiveInt('--threads'))
@@ -71,7 +74,7 @@ export function addTrainCommand(program: Command): void {
 const FIXED_ON_RESUME: (keyof TrainFlags)[] = [
   'spec', 'model', 'batchSize', 'optimizer', 'lr', 'momentum', 'nesterov', 'weightDecay', 'scheduler', 'maxLr', 'pctStart', 'stepSize',
   'gamma', 'milestones', 'rotation', 'affineDegrees', 'translate', 'scale', 'shear', 'erasing', 'interpolation', 'augmentUntil',
-  'labelSmoothing', 'dropout', 'ema', 'updateBn', 'valSplit', 'splitSeed', 'seed', 'backend', 'limitTrain', 'limitTest', 'bestMetric',
+  'labelSmoothing', 'dropout', 'ema', 'updateBn', 'valSplit', 'splitSeed', 'folds', 'fold', 'seed', 'backend', 'limitTrain', 'limitTest', 'bestMetric',
 ];
 
 const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -88,8 +91,13 @@ async function runTrain(f: TrainFlags): Promise<void> {
     if (f.printSpec) return void process.stdout.write(formatRunSpec(spec));
   } else {
     spec = specFromFlags(f, f.spec ? readRunSpecFile(f.spec) : undefined);
-    if (f.printSpec) return void process.stdout.write(formatRunSpec(spec));
+    const allFolds = f.folds !== undefined && f.fold === undefined;
+    if (f.printSpec) {
+      if (allFolds) throw new MnistLabError(`--print-spec prints one run; with --folds ${f.folds} add --fold I (1 to ${f.folds}) to print that fold's`);
+      return void process.stdout.write(formatRunSpec(spec));
+    }
     if (spec.outDir === null) spec = { ...spec, outDir: resolve(join('runs', `${spec.model.name}-${timestamp()}`)) };
+    if (allFolds) return crossValidateFromCli(spec, f.folds!);
   }
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const result = await withInterrupt((signal) => runSpec(spec, { log, progressStream: process.stderr, signal, resume }));
@@ -99,4 +107,16 @@ async function runTrain(f: TrainFlags): Promise<void> {
   } else if (last) {
     log(`Done: best ${result.best.metric} ${result.best.value?.toFixed(2)} at epoch ${result.best.epoch}; final test accuracy ${last.testAccuracy.toFixed(2)}%. Files in ${spec.outDir}`);
   }
+}
+
+/** `--folds K` without `--fold`: every fold, then the score table. */
+async function crossValidateFromCli(spec: RunSpec, k: number): Promise<void> {
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const cv = await withInterrupt((signal) => crossValidate(spec, k, { log, progressStream: process.stderr, signal }));
+  const pct = (v: number): string => `${v.toFixed(3)}%`;
+  log('');
+  log(`Cross-validation, ${k} folds, validation accuracy over the last ${cv.lastEpochs} epochs:`);
+  for (const f of cv.folds) log(`  fold ${f.fold}: ${pct(f.score)}  (${f.outDir})`);
+  if (cv.folds.length) log(`  mean ${pct(cv.mean)}${cv.std === null ? '' : ` ± ${cv.std.toFixed(3)} (sample std over ${cv.folds.length} folds)`}; written to ${join(spec.outDir!, 'folds.json')}`);
+  if (cv.interrupted) log(`Stopped during fold ${cv.folds.length + 1}; resume it with: mnist-lab train --resume ${join(spec.outDir!, `fold-${cv.folds.length + 1}`)}`);
 }

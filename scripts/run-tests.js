@@ -1,8 +1,9 @@
 // Runs every compiled test file with Node's built-in test runner.
 // Node 20's `--test` has no glob support, so the file list is gathered here.
 //
-// Some tests need a system package: the browser tests drive Debian's chromium. When one is missing
-// and this runs as root (as CI does), it is installed with apt-get; anywhere else those tests are
+// Some tests need a system package. When one is missing
+// (chromium for the browser tests, redis-server for the queue tests) and this runs as root, as CI
+// does, it is installed with apt-get; anywhere else those tests are
 // skipped, with one line naming the package and how many tests that skips. Nothing else is skipped.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 /** System packages the suite needs, the binary that shows each is there, and the tests that use it. */
 const SYSTEM_PACKAGES = [
   { name: 'chromium', binary: '/usr/bin/chromium', tests: `${join('dist', 'test', 'web')}/`, what: 'browser', skipEnv: 'MNIST_LAB_NO_CHROMIUM' },
+  { name: 'redis-server', binary: '/usr/bin/redis-server', tests: `${join('dist', 'test', 'queue')}/`, what: 'queue', skipEnv: 'MNIST_LAB_NO_REDIS' },
 ];
 
 function collect(dir) {

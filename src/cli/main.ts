@@ -12,6 +12,8 @@ import { addSummaryCommand } from './commands/summary.js';
 import { addModelsCommand } from './commands/models.js';
 import { addPredictCommand } from './commands/predict.js';
 import { addExperimentsCommand } from './commands/experiments.js';
+import { addSweepCommand } from './commands/sweep.js';
+import { addServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   addModelsCommand(program);
   addPredictCommand(program);
   addExperimentsCommand(program);
+  addSweepCommand(program);
+  addServeCommand(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

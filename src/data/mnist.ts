@@ -37,6 +37,8 @@ export interface MnistOptions {
   readonly valSplit?: number;
   /** Seed of the validation split (default 0). */
   readonly seed?: number;
+  /** false: do not read the test files at all (a sweep chooses without them); default true. */
+  readonly test?: boolean;
   /** Hold out fold `fold` (1..k) of a seeded k-fold partition of the training set instead of valSplit. */
   readonly folds?: { readonly k: number; readonly fold: number };
   /** Keep only the first N images of each set, after the split (for quick runs and tests). */
@@ -47,18 +49,22 @@ export interface MnistSplits {
   readonly train: Dataset;
   /** null when valSplit is 0. */
   readonly val: Dataset | null;
-  readonly test: Dataset;
+  /** null when options.test is false: the test files were not opened. */
+  readonly test: Dataset | null;
   /** The directory the IDX files were read from. */
   readonly source: string;
 }
 
 /** Loads train/val/test. Any problem with the files is a one-line MnistLabError. */
+export function loadMnist(options: MnistOptions & { readonly test: false }): MnistSplits & { readonly test: null };
+export function loadMnist(options?: MnistOptions & { readonly test?: true }): MnistSplits & { readonly test: Dataset };
+export function loadMnist(options?: MnistOptions): MnistSplits;
 export function loadMnist(options: MnistOptions = {}): MnistSplits {
   const valSplit = options.valSplit ?? 10000;
   const seed = options.seed ?? 0;
   const paths = options.dataDir === undefined ? bundledMnistFiles() : findMnistFiles(options.dataDir);
   const fullTrain = readPair(paths.trainImages, paths.trainLabels);
-  const fullTest = readPair(paths.testImages, paths.testLabels);
+  const fullTest = options.test === false ? null : readPair(paths.testImages, paths.testLabels);
 
   let train = fullTrain;
   let val: Dataset | null = null;
@@ -68,7 +74,7 @@ export function loadMnist(options: MnistOptions = {}): MnistSplits {
   const limit = options.limit ?? {};
   if (limit.train !== undefined) train = take(train, limit.train);
   if (limit.val !== undefined && val !== null) val = take(val, limit.val);
-  const test = limit.test !== undefined ? take(fullTest, limit.test) : fullTest;
+  const test = fullTest === null ? null : limit.test !== undefined ? take(fullTest, limit.test) : fullTest;
   return { train, val, test, source: dirname(paths.trainImages) };
 }
 

@@ -10,6 +10,7 @@ import { runSpec } from '../run/run.js';
 import { RUN_SPEC_FORMAT, type BackendName, type RunSpec } from '../train/run-spec.js';
 import type { ExperimentResult, SeedRun } from '../report/experiment-result.js';
 import { writeFileAtomicSync } from '../util/atomic-write.js';
+import { testedHistory } from '../train/metrics.js';
 import { MnistLabError } from '../util/errors.js';
 import type { NamedExperiment } from './registry.js';
 
@@ -75,7 +76,7 @@ export async function runExperiment(e: NamedExperiment, o: RunOptions): Promise<
     });
     if (r.interrupted) return result;
     const run: SeedRun = {
-      seed, spec, history: r.history, log, runDir: relative(process.cwd(), spec.outDir!),
+      seed, spec, history: testedHistory(r.history, `${e.name} seed ${seed}`), log, runDir: relative(process.cwd(), spec.outDir!),
       testPredictions: Array.from(r.testPredictions!).join(''),
     };
     const previous = readResult(o.resultsDir, e.name);

@@ -2,7 +2,7 @@
  * What the experiment runner records and the report reads: plain JSON, one file per experiment
  * (reports/results/<experiment>.json), so a report can be regenerated without retraining.
  */
-import type { EpochMetrics } from '../train/metrics.js';
+import type { TestedEpochMetrics } from '../train/metrics.js';
 import type { Recipe } from '../train/recipe.js';
 import type { RunSpec } from '../train/run-spec.js';
 import type { ModelSummary } from './summary-table.js';
@@ -11,7 +11,7 @@ export interface SeedRun {
   seed: number;
   /** The run, complete: `mnist-lab train --spec` on it trains this seed again, to the bit. */
   spec?: RunSpec;
-  history: EpochMetrics[];
+  history: TestedEpochMetrics[];
   /** The run's log lines (per-epoch results), as printed. */
   log: string[];
   /** Where its checkpoints were written (relative to the repository root). */

@@ -84,7 +84,7 @@ export async function runSpec(input: RunSpec, hooks: RunHooks = {}): Promise<Run
     if (hooks.resume) model.loadStateDict(readWeights(hooks.resume.weights));
     const data = loadMnist({
       dataDir: spec.data.dir ?? undefined, valSplit: spec.data.valSplit, seed: splitSeedOf(spec), folds: spec.data.folds,
-      limit: { train: spec.data.limitTrain ?? undefined, test: spec.data.limitTest ?? undefined },
+      limit: { train: spec.data.limitTrain ?? undefined, test: spec.data.limitTest ?? undefined }, test: spec.data.test,
     });
     const summary = collectSummary(model);
     const summaryText = formatSummaryTable(summary);
@@ -93,7 +93,7 @@ export async function runSpec(input: RunSpec, hooks: RunHooks = {}): Promise<Run
     log(summaryText);
     const done = hooks.resume?.meta.epoch;
     log(`${done === undefined ? `Training ${spec.model.name}` : `Resuming ${spec.model.name} after epoch ${done}`} (${model.numParameters().toLocaleString('en-US')} params) on ${data.train.n} images` +
-      `${data.val ? `, validating on ${data.val.n}` : ''}, testing on ${data.test.n}; ${engine.name} backend, ${engine.threads} thread(s)` +
+      `${data.val ? `, validating on ${data.val.n}` : ''}, ${data.test ? `testing on ${data.test.n}` : 'not reading the test set'}; ${engine.name} backend, ${engine.threads} thread(s)` +
       `${outDir ? `; writing to ${outDir}` : ''}`);
     const status = outDir ? new RunStatusWriter(outDir, spec.recipe.epochs) : null;
     let epochsDone = hooks.resume?.meta.epoch ?? 0;
@@ -115,7 +115,7 @@ export async function runSpec(input: RunSpec, hooks: RunHooks = {}): Promise<Run
       throw err;
     }
     status?.write(result.interrupted ? 'interrupted' : 'finished', result.epochsCompleted);
-    const testPredictions = hooks.collectTestPredictions && !result.interrupted
+    const testPredictions = hooks.collectTestPredictions && !result.interrupted && trainer.testLoader
       ? trainer.evaluate(trainer.testLoader, { collectPredictions: true }).predictions ?? null
       : null;
     return { ...result, spec, parameters: model.numParameters(), summary, summaryText, threads: engine.threads, testPredictions, environment: env };
@@ -127,7 +127,7 @@ export async function runSpec(input: RunSpec, hooks: RunHooks = {}): Promise<Run
 function environment(model: Module, data: MnistSplits, engine: { name: string; threads: number }): RunEnvironment {
   return {
     parameters: model.numParameters(),
-    data: { source: data.source, train: data.train.n, val: data.val?.n ?? 0, test: data.test.n },
+    data: { source: data.source, train: data.train.n, val: data.val?.n ?? 0, test: data.test?.n ?? 0 },
     backend: engine.name, threads: engine.threads,
     machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores`, node: process.version, mnistLab: mnistLabVersion(),
   };

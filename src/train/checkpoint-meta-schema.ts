@@ -23,7 +23,7 @@ const rngState = z.tuple([word, word, word, word]);
 const epochMetrics = z.object({
   epoch: whole, lr: num, trainLoss: num, trainAccuracy: num,
   valLoss: num.nullable(), valAccuracy: num.nullable(),
-  testLoss: num, testAccuracy: num, testCorrect: whole, testTotal: whole,
+  testLoss: num.nullable(), testAccuracy: num.nullable(), testCorrect: whole.nullable(), testTotal: whole.nullable(),
   epochSeconds: num, trainSeconds: num, evalSeconds: num,
 });
 

@@ -42,6 +42,11 @@ export interface DataSpec {
    * same splitSeed shuffles it); valSplit must then be 0. Absent: no k-fold.
    */
   folds?: { k: number; fold: number };
+  /**
+   * false: the run never opens the test files and reports no test metrics. Sweeps set it on every
+   * trial, so that choosing hyperparameters cannot read the test set. Absent: true.
+   */
+  test?: boolean;
 }
 
 export interface RunSpec {
@@ -79,6 +84,7 @@ export const runSpecSchema: z.ZodType<RunSpec> = z.object({
     valSplit: wholeAtLeast(0).lt(60_000, 'must be a whole number in [0, 60000)'),
     splitSeed: wholeAtLeast(0).nullable(),
     folds: z.object({ k: wholeAtLeast(2).lte(100, 'must be at most 100'), fold: wholeAtLeast(1) }).strict().optional(),
+    test: z.boolean().optional(),
   }).strict(),
   seed: wholeAtLeast(0),
   threads: wholeAtLeast(1).lte(256, 'must be at most 256').nullable(),
@@ -104,6 +110,8 @@ function checkRunSpec(value: unknown): { spec: RunSpec | null; problems: string[
   const { folds, valSplit } = s.data;
   if (folds && folds.fold > folds.k) problems.push(`data.folds.fold must be from 1 to data.folds.k (${folds.k}), got ${folds.fold}`);
   if (folds && valSplit > 0) problems.push(`data.folds and data.valSplit (${valSplit}) both hold images out; set data.valSplit to 0 or drop data.folds`);
+  if (s.bestMetric?.startsWith('test') && s.data.test === false) problems.push(`bestMetric ${s.bestMetric} needs the test set, which data.test false leaves unread`);
+  if (s.data.test === false && valSplit === 0 && !folds) problems.push('data.test false with no validation split leaves nothing to evaluate; set data.valSplit or data.folds');
   if (s.bestMetric?.startsWith('val') && valSplit === 0 && !folds) {
     problems.push(`bestMetric ${s.bestMetric} needs a validation split; set data.valSplit, e.g. 10000, or data.folds`);
   }

@@ -69,7 +69,8 @@ export class Trainer {
   readonly scheduler: Scheduler | null;
   readonly trainLoader: DataLoader;
   readonly valLoader: DataLoader | null;
-  readonly testLoader: DataLoader;
+  /** null when the run does not read the test set. */
+  readonly testLoader: DataLoader | null;
   /** The training images, unaugmented and in order, for the average's BN statistics (recipe.ema.updateBn). */
   private readonly bnLoader: DataLoader | null;
   /** The weight average that is evaluated and saved, when the recipe asks for one. */
@@ -97,12 +98,13 @@ export class Trainer {
     const evalBatch = o.evalBatchSize ?? 1000;
     const transform = this.plainTransform;
     this.valLoader = data.val ? new DataLoader(data.val, { batchSize: evalBatch, transform, allocate }) : null;
-    this.testLoader = new DataLoader(data.test, { batchSize: evalBatch, transform, allocate });
+    this.testLoader = data.test ? new DataLoader(data.test, { batchSize: evalBatch, transform, allocate }) : null;
     this.optimizer = buildOptimizer(recipe.optimizer, model.parameters());
     this.scheduler = buildScheduler(recipe.scheduler, this.optimizer, recipe.epochs, this.trainLoader.length);
     this.ema = recipe.ema ? new ExponentialMovingAverage(model, recipe.ema.decay, { useBuffers: !recipe.ema.updateBn }) : null;
     this.bnLoader = recipe.ema?.updateBn ? new DataLoader(data.train, { batchSize: evalBatch, transform, allocate }) : null;
     this.bestMetric = o.spec.bestMetric ?? (data.val ? 'val_accuracy' : 'test_accuracy');
+    if (this.bestMetric.startsWith('test') && !data.test) throw new MnistLabError(`the best checkpoint is chosen by ${this.bestMetric}, but this run does not read the test set`);
     if (this.bestMetric.startsWith('val') && !data.val) {
       throw new MnistLabError(`--best-metric ${this.bestMetric} needs a validation split; add --val-split 10000`);
     }
@@ -239,10 +241,10 @@ export class Trainer {
     if (this.ema && this.bnLoader) this.ema.updateBuffers(() => updateBn(model, this.bnLoader!));
     const { val, test } = this.withEvaluatedWeights(() => ({
       val: this.valLoader ? evaluate(model, this.valLoader) : null,
-      test: evaluate(model, this.testLoader),
+      test: this.testLoader ? evaluate(model, this.testLoader) : null,
     }));
     if (val) this.log(formatEvalLine('Validation set', val));
-    this.log(formatEvalLine('Test set', test));
+    if (test) this.log(formatEvalLine('Test set', test));
     const evalSeconds = (performance.now() - evalStart) / 1000;
     if (this.scheduler && !this.scheduler.stepsPerBatch) {
       // ReduceLROnPlateau watches validation loss, or training loss without a split: never the test set.
@@ -251,7 +253,7 @@ export class Trainer {
     return {
       epoch, lr, trainLoss, trainAccuracy,
       valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
-      testLoss: test.loss, testAccuracy: test.accuracy, testCorrect: test.correct, testTotal: test.total,
+      testLoss: test?.loss ?? null, testAccuracy: test?.accuracy ?? null, testCorrect: test?.correct ?? null, testTotal: test?.total ?? null,
       epochSeconds: trainSeconds + evalSeconds, trainSeconds, evalSeconds,
     };
   }

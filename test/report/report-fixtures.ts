@@ -1,6 +1,6 @@
 /** Made-up experiment results for the report tests (the lead's end-to-end test trains for real). */
 import type { ReportGoals } from '../../src/report/goals.js';
-import type { EpochMetrics } from '../../src/train/metrics.js';
+import type { TestedEpochMetrics } from '../../src/train/metrics.js';
 import type { ExperimentResult, SeedRun } from '../../src/report/experiment-result.js';
 import type { Recipe } from '../../src/train/recipe.js';
 import { summarizeModel, formatSummaryTable } from '../../src/report/summary-table.js';
@@ -11,7 +11,7 @@ export interface EpochSpec {
   seconds: number;
 }
 
-export function history(epochs: readonly EpochSpec[]): EpochMetrics[] {
+export function history(epochs: readonly EpochSpec[]): TestedEpochMetrics[] {
   return epochs.map((e, i) => ({
     epoch: i + 1,
     lr: 0.01,
@@ -30,7 +30,7 @@ export function history(epochs: readonly EpochSpec[]): EpochMetrics[] {
 }
 
 /** Test accuracies per epoch, with train accuracy 1 point lower and 10 s per epoch. */
-export function simpleHistory(testAccuracies: readonly number[]): EpochMetrics[] {
+export function simpleHistory(testAccuracies: readonly number[]): TestedEpochMetrics[] {
   return history(testAccuracies.map((test) => ({ train: test - 1, test, seconds: 10 })));
 }
 
@@ -51,7 +51,7 @@ const SUMMARY = summarizeModel({
   ],
 });
 
-export function experiment(name: string, parameters: number, seeds: { seed: number; history: EpochMetrics[] }[]): ExperimentResult {
+export function experiment(name: string, parameters: number, seeds: { seed: number; history: TestedEpochMetrics[] }[]): ExperimentResult {
   const runs: SeedRun[] = seeds.map((s) => ({
     seed: s.seed,
     history: s.history,

@@ -47,7 +47,7 @@ describe('Trainer', () => {
     try {
       const result = await withWasmBackend(2, () => newTrainer(dir, recipe).run());
       const last = result.history[result.history.length - 1]!;
-      assert.ok(last.testAccuracy > 90, `test accuracy ${last.testAccuracy}`);
+      assert.ok(last.testAccuracy! > 90, `test accuracy ${last.testAccuracy}`);
       assert.equal(result.history.length, 2);
       for (const f of ['best.safetensors', 'best.json', 'last.safetensors', 'last.json', 'history.json', 'history.csv', 'train.log']) {
         assert.ok(existsSync(join(dir, f)), `${f} written`);

@@ -105,7 +105,7 @@ async function runTrain(f: TrainFlags): Promise<void> {
   if (result.interrupted) {
     log(`Stopped after ${result.epochsCompleted} epoch(s). Resume with: mnist-lab train --resume ${spec.outDir}`);
   } else if (last) {
-    log(`Done: best ${result.best.metric} ${result.best.value?.toFixed(2)} at epoch ${result.best.epoch}; final test accuracy ${last.testAccuracy.toFixed(2)}%. Files in ${spec.outDir}`);
+    log(`Done: best ${result.best.metric} ${result.best.value?.toFixed(2)} at epoch ${result.best.epoch}; ${last.testAccuracy === null ? '' : `final test accuracy ${last.testAccuracy.toFixed(2)}%. `}Files in ${spec.outDir}`);
   }
 }
 

@@ -68,6 +68,15 @@ export interface RemoteRunOutcome {
   log: string[];
 }
 
+/** A run job stopped before it trained: interrupted, and nothing else in it. */
+export function interruptedRunOutcome(backend: string): RemoteRunOutcome {
+  return {
+    interrupted: true, history: [], parameters: 0, summaryText: '', threads: 0, testPredictions: null, log: [],
+    summary: { inputShape: [], batchSize: 0, layers: [], totalParams: 0, trainableParams: 0, nonTrainableParams: 0, inputSizeMB: 0, forwardBackwardPassSizeMB: 0, paramsSizeMB: 0, estimatedTotalSizeMB: 0 },
+    environment: { parameters: 0, data: { source: '', train: 0, val: 0, test: 0 }, backend, threads: 0, machine: '', node: '', mnistLab: '' },
+  };
+}
+
 /** A job's return value (small: the folder travels under its own key). */
 export type QueueJobResult =
   | { kind: 'trial'; outcome: TrialOutcome; files: string | null; worker: string }
@@ -142,13 +151,11 @@ function redactLoosely(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-/** An error from the driver, as one line that names no secret. */
+/** An error from the driver, as one line that names no secret: a system error's code (ECONNREFUSED), else its message. */
 export function redisReason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  const first = (e?.message ?? String(err)).split('\n')[0]!;
-  if (e?.code && /^[A-Z_]+$/.test(e.code) && !first.includes(e.code)) return e.code;
+  const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code && /^E[A-Z]+$/.test(e.code)) return e.code;
-  return first;
+  return (e?.message ?? String(err)).split('\n')[0]!.replace(/\.$/, '');
 }
 
 /**
@@ -161,12 +168,14 @@ export async function connectRedis(target: RedisTarget, onError: (line: string) 
   const probe = new Redis(target.url, {
     lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
   });
-  probe.on('error', () => {});
+  // connect() itself only says "Connection is closed"; the socket's error says why.
+  let cause: unknown = null;
+  probe.on('error', (err: unknown) => (cause ??= err));
   try {
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    throw new MnistLabError(`cannot reach Redis at ${target.shown}: ${redisReason(err)}; start redis-server or check --queue`);
+    throw new MnistLabError(`cannot reach Redis at ${target.shown}: ${redisReason(cause ?? err)}; start redis-server or check --queue`);
   } finally {
     probe.disconnect();
   }
@@ -230,8 +239,11 @@ export function packFolder(dir: string, shownAs: string): Buffer {
   return gzipSync(Buffer.from(JSON.stringify({ format: PACK_FORMAT, files })));
 }
 
-/** Writes a packed folder into `dir` (replacing files of the same names), its recorded folder written as `dir`. */
-export function unpackFolder(blob: Buffer, packedAs: string, dir: string): number {
+/**
+ * Writes a packed folder into `dir` (replacing files of the same names), the folder its text files
+ * name (`packedAs`) written as `shownAs` (by default `dir` itself).
+ */
+export function unpackFolder(blob: Buffer, packedAs: string, dir: string, shownAs = dir): number {
   let packed: { format?: string; files?: Record<string, string> };
   try {
     packed = JSON.parse(gunzipSync(blob).toString('utf8')) as typeof packed;
@@ -249,7 +261,7 @@ export function unpackFolder(blob: Buffer, packedAs: string, dir: string): numbe
       throw new MnistLabError(`a run folder from the queue names a file outside its folder: ${JSON.stringify(rel).slice(0, 200)}`);
     }
     let bytes: Buffer = Buffer.from(b64, 'base64');
-    if (TEXT.test(path)) bytes = Buffer.from(rewritePaths(bytes.toString('utf8'), packedAs, dir, path.endsWith('.json')), 'utf8');
+    if (TEXT.test(path)) bytes = Buffer.from(rewritePaths(bytes.toString('utf8'), packedAs, shownAs, path.endsWith('.json')), 'utf8');
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileAtomicSync(target, bytes);

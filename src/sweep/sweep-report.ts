@@ -63,10 +63,26 @@ export function parallelCoordinatesSpec(study: Study): TopLevelSpec {
         },
       },
       { mark: { type: 'point', filled: true, size: 22, color: '#444' }, encoding: { x, y } },
-      { mark: { type: 'text', align: 'left', dx: 6, fontSize: 10, color: '#555' }, encoding: { x, y, text: { field: 'label' } } },
+      { data: { values: axisTicks(study, vmin, vmax) }, mark: { type: 'text', align: 'left', dx: 7, fontSize: 10, color: '#555' }, encoding: { x, y, text: { field: 'label' } } },
     ],
     config: { font: 'DejaVu Sans', view: { stroke: null } },
   } as TopLevelSpec;
+}
+
+/** The labels at each axis: a numeric axis's two ends, every value of a choice. */
+function axisTicks(study: Study, vmin: number, vmax: number): Record<string, unknown>[] {
+  const ticks: Record<string, unknown>[] = [];
+  for (const [i, [name, p]] of Object.entries(study.spec.space).entries()) {
+    const axis = name.replace(/^recipe\./, '');
+    if (p.type === 'choice') {
+      p.values.forEach((v, k) => ticks.push({ axis, order: i, position: k / Math.max(1, p.values.length - 1), label: show(v) }));
+    } else {
+      ticks.push({ axis, order: i, position: 0, label: show(p.low) }, { axis, order: i, position: 1, label: show(p.high) });
+    }
+  }
+  const n = Object.keys(study.spec.space).length;
+  ticks.push({ axis: 'objective (%)', order: n, position: 0, label: vmin.toFixed(2) }, { axis: 'objective (%)', order: n, position: 1, label: vmax.toFixed(2) });
+  return ticks;
 }
 
 function lastIntermediate(values: Record<string, number>): number | null {

@@ -143,9 +143,9 @@ export async function writeSweepReport(study: Study, sweepDir: string, outDir: s
     '## Confirmation on the test set',
     '',
     study.confirmation
-      ? `Trial ${study.confirmation.trialId}, trained once on all the training images (\`mnist-lab sweep confirm ${rel('.')}\`, ${study.confirmation.at}): ` +
+      ? `Trial ${study.confirmation.trialId}, trained once with nothing held out of its training images (\`mnist-lab sweep confirm ${rel('.')}\`, ${study.confirmation.at}): ` +
         `test accuracy over the last ${study.confirmation.lastEpochs} epochs ${study.confirmation.testLastMean.toFixed(3)}% (lowest ${study.confirmation.testLastMin.toFixed(2)}%), ${study.confirmation.testFinal.toFixed(2)}% at the last. This is the only time the sweep read the test set.`
-      : `Not confirmed yet: \`mnist-lab sweep confirm ${rel('.')}\` trains the best trial once on all the training images and reads the test set, once.`,
+      : `Not confirmed yet: \`mnist-lab sweep confirm ${rel('.')}\` trains the best trial once with nothing held out of its training images, and reads the test set, once.`,
     '',
     '## Plots',
     '',

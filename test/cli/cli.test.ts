@@ -10,24 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { fixturePath, readFixtureJson, repoRoot } from '../helpers/fixtures.js';
+import { assertUserError, cliPath, runCli, type CliResult } from '../helpers/cli.js';
 import { loadMnist } from '../../src/data/mnist.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const cli = cliPath;
 const trained = fixturePath('pytorch', 'm3_trained.safetensors');
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]): CliResult => runCli(args, { timeoutMs: 120_000 });
 
-function assertUserError(r: { code: number; stderr: string }, pattern: RegExp): void {
-  assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line, got: ${r.stderr}`);
-  assert.match(lines[0]!, /^mnist-lab: /);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
 
 let dir = '';
 before(() => {

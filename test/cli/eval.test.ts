@@ -11,23 +11,13 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/fixtures.js';
+import { assertUserError, cliPath, runCli, type CliResult } from '../helpers/cli.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const cli = cliPath;
 const TEST_IMAGES = 200;
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]): CliResult => runCli(args, { timeoutMs: 120_000 });
 
-function assertUserError(r: { code: number; stderr: string }, pattern: RegExp): void {
-  assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line, got: ${r.stderr}`);
-  assert.match(lines[0]!, /^mnist-lab: /);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
 
 /** What a run records for an epoch's test evaluation (history.json rows, and `metrics` in best.json / last.json). */
 interface EpochMetrics {

@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG, type ColorType } from 'pngjs';
 import { fixturePath, repoRoot } from '../helpers/fixtures.js';
+import { assertUserError, cliPath, runCli, type CliResult } from '../helpers/cli.js';
 import { loadMnist } from '../../src/data/mnist.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const cli = cliPath;
 const trained = fixturePath('pytorch', 'm3_trained.safetensors');
 
 interface Result {
@@ -62,14 +63,6 @@ async function predict(file: string): Promise<Prediction> {
   return JSON.parse(r.stdout) as Prediction;
 }
 
-function assertUserError(r: Result, pattern: RegExp): void {
-  assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line, got: ${r.stderr}`);
-  assert.match(lines[0]!, /^mnist-lab: /);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
 
 /** A gray picture as a function of (x, y) in [0, 255]. */
 type Gray = (x: number, y: number) => number;

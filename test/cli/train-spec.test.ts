@@ -9,17 +9,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/fixtures.js';
+import { assertUserError, cliPath, runCli, type CliResult } from '../helpers/cli.js';
 import { defaultRunSpec } from '../../src/cli/train-flags.js';
 import { parseRunSpec } from '../../src/train/run-spec.js';
 import type { EpochMetrics } from '../../src/train/metrics.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const cli = cliPath;
 const QUICK = ['--epochs', '2', '--limit-train', '1500', '--limit-test', '200', '--threads', '1'];
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]): CliResult => runCli(args, { timeoutMs: 120_000 });
 
 function history(dir: string): Omit<EpochMetrics, 'epochSeconds' | 'trainSeconds' | 'evalSeconds'>[] {
   return (JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as EpochMetrics[])

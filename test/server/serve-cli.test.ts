@@ -12,21 +12,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunsResponse } from '../../src/server/api-types.js';
 import { fixtureHistory, fixtureSpec, repoRoot, tempDir, writeRun } from './helpers.js';
+import { assertUserError, cliPath, runCli, type CliResult } from '../helpers/cli.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const cli = cliPath;
 
-function run(args: string[], cwd = repoRoot): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 30_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], cwd = repoRoot): CliResult => runCli(args, { cwd, timeoutMs: 30_000 });
 
-function assertUserError(r: { code: number; stderr: string }, pattern: RegExp): void {
-  assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line, got: ${r.stderr}`);
-  assert.match(lines[0]!, /^mnist-lab: /);
-  assert.match(lines[0]!, pattern);
-}
 
 describe('mnist-lab serve', () => {
   it('binds 127.0.0.1 by default, prints the URL, serves the runs and stops on Ctrl-C', async () => {

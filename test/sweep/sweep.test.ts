@@ -11,18 +11,16 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/fixtures.js';
+import { assertUserError, cliPath, runCli, type CliResult } from '../helpers/cli.js';
 import { bundledMnistDir } from '../../src/data/mnist.js';
 import { defaultRunSpec } from '../../src/cli/train-flags.js';
 import type { Study } from '../../src/sweep/study.js';
 import type { SweepSpec } from '../../src/sweep/sweep-spec.js';
 import type { EpochMetrics } from '../../src/train/metrics.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const cli = cliPath;
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]): CliResult => runCli(args);
 
 const study = (dir: string): Study => JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8')) as Study;
 const history = (dir: string): Omit<EpochMetrics, 'epochSeconds' | 'trainSeconds' | 'evalSeconds'>[] =>

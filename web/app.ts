@@ -1,0 +1,57 @@
+/**
+ * The dashboard's entry point: a one-page app with hash routes, so the server only serves static
+ * files and the API.
+ *   #/            the runs table (its sort, filter, grouping and selection live in the query)
+ *   #/runs/<id>   one run
+ *   #/experiments the recorded experiments
+ */
+import { h, replaceChildren } from './dom.js';
+import { renderExperimentsPage } from './pages/experiments-page.js';
+import { renderRunPage } from './pages/run-page.js';
+import { renderRunsPage } from './pages/runs-page.js';
+import { currentRoute, setLive, setTitle } from './shell.js';
+import { emptyState } from './ui.js';
+
+type Dispose = () => void;
+
+let dispose: Dispose | null = null;
+let renderedPath: string | null = null;
+
+function route(force = false): void {
+  const root = document.getElementById('app');
+  if (!root) return;
+  const { path } = currentRoute();
+  // The runs page rewrites its own query; only a change of path is a new page.
+  if (!force && path === renderedPath) return;
+  dispose?.();
+  dispose = null;
+  renderedPath = path;
+  setLive(null);
+  root.replaceChildren();
+  window.scrollTo(0, 0);
+
+  const run = /^\/runs\/([^/]+)$/.exec(path);
+  let nav: 'runs' | 'experiments' | null = null;
+  if (path === '/' || path === '') {
+    nav = 'runs';
+    dispose = renderRunsPage(root);
+  } else if (run) {
+    nav = 'runs';
+    dispose = renderRunPage(root, decodeURIComponent(run[1]!));
+  } else if (path === '/experiments') {
+    nav = 'experiments';
+    dispose = renderExperimentsPage(root);
+  } else {
+    setTitle('Not found');
+    replaceChildren(root, h('div', { class: 'page' }, emptyState('There is no such page.', h('p', null, h('a', { href: '#/' }, 'Back to the runs')))));
+  }
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
+    if (link.dataset['nav'] === nav) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+window.addEventListener('hashchange', () => route());
+// Charts take their colours from the mode, so a switch of the system's mode draws the page again.
+window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => route(true));
+route();

@@ -13,6 +13,7 @@ import { addModelsCommand } from './commands/models.js';
 import { addPredictCommand } from './commands/predict.js';
 import { addExperimentsCommand } from './commands/experiments.js';
 import { addSweepCommand } from './commands/sweep.js';
+import { addWorkerCommand } from './commands/worker.js';
 import { addServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   addPredictCommand(program);
   addExperimentsCommand(program);
   addSweepCommand(program);
+  addWorkerCommand(program);
   addServeCommand(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { runSpec } from '../run/run.js';
+import { runSpec, type RunHooks, type RunOutcome } from '../run/run.js';
 import { RUN_SPEC_FORMAT, type BackendName, type RunSpec } from '../train/run-spec.js';
 import type { ExperimentResult, SeedRun } from '../report/experiment-result.js';
 import { writeFileAtomicSync } from '../util/atomic-write.js';
@@ -27,7 +27,12 @@ export interface RunOptions {
   limitTest?: number;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Runs one seed's spec: runSpec here (the default), or a queue's workers (QueueExecutor.runSpec). */
+  run?: (spec: RunSpec, hooks: RunHooks) => Promise<SeedRunOutcome>;
 }
+
+/** What the runner needs back from a seed's run. */
+export type SeedRunOutcome = Pick<RunOutcome, 'interrupted' | 'history' | 'testPredictions' | 'parameters' | 'summary' | 'summaryText' | 'environment' | 'threads'>;
 
 /** The spec of one seed of an experiment: what `experiments run` trains, and what its folder records. */
 export function experimentRunSpec(
@@ -67,7 +72,7 @@ export async function runExperiment(e: NamedExperiment, o: RunOptions): Promise<
     // A rerun of a seed starts afresh: its old folder's checkpoints belong to the run being replaced.
     const log: string[] = [];
     o.log(`== ${e.name} (${e.model}), seed ${seed} ==`);
-    const r = await runSpec(spec, {
+    const r = await (o.run ?? runSpec)(spec, {
       signal: o.signal, collectTestPredictions: true, replaceExisting: true,
       log: (line) => {
         log.push(line);

@@ -36,7 +36,7 @@ import { MnistLabError } from '../util/errors.js';
 import type { PruneDecision } from './asha.js';
 import type { TrialExecutor } from './executor.js';
 import {
-  KEEP_SECONDS, QUEUE_NAME, QUEUE_PREFIX, QUEUE_SHOWN, STOP_CHANNEL, commonRoot, connectRedis, filesKey, folderProgress,
+  KEEP_SECONDS, QUEUE_NAME, QUEUE_PREFIX, QUEUE_SHOWN, STOP_CHANNEL, commonRoot, connectRedis, folderProgress,
   interruptedRunOutcome, isPruneRequest, jobIdFor, packFolder, parseQueueUrl, progressKey, pruneKey, quietErrors, stopKey, unpackFolder,
   type QueueJobData, type QueueJobResult, type RedisTarget, type RemoteRunOutcome,
 } from './queue-protocol.js';
@@ -200,14 +200,16 @@ export class QueueExecutor implements TrialExecutor {
       if (result === null) return null;
       if (result.files) {
         const blob = await this.client.getBuffer(result.files);
-        if (blob) unpackFolder(blob, data.root, resolve(data.root));
+        if (blob) unpackFolder(blob, data.root, resolve(data.root), data.root);
         else this.log(`${label}: its folder was no longer in Redis (${result.files}); only its history is recorded`);
         await this.client.del(result.files);
       }
       await job.remove().catch(() => {});
       return result;
     } finally {
+      const p = this.pending.get(jobId);
       this.pending.delete(jobId);
+      if (p?.stopSent) await this.client.del(stopKey(jobId)).catch(() => {});
     }
   }
 

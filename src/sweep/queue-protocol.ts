@@ -175,29 +175,34 @@ export async function connectRedis(target: RedisTarget, onError: (line: string) 
     await probe.connect();
     await probe.ping();
   } catch (err) {
-    throw new MnistLabError(`cannot reach Redis at ${target.shown}: ${redisReason(cause ?? err)}; start redis-server or check --queue`);
+    const reason = redisReason(cause ?? err);
+    // A server certificate from a private CA: Node trusts it once told where the CA is.
+    const hint = /certificate/i.test(reason) ? '; for a private CA set NODE_EXTRA_CA_CERTS=/path/to/ca.crt' : '; start redis-server or check --queue';
+    throw new MnistLabError(`cannot reach Redis at ${target.shown}: ${reason}${hint}`);
   } finally {
     probe.disconnect();
   }
   const client = new Redis(target.url, { maxRetriesPerRequest: null, connectTimeout: 10_000 });
-  // A lost connection is retried by ioredis; say so now and then, never with a stack trace.
-  let lastReport = 0;
-  client.on('error', (err: unknown) => {
-    if (Date.now() - lastReport < 30_000) return;
-    lastReport = Date.now();
-    onError(`Redis at ${target.shown}: ${redisReason(err)}; retrying`);
-  });
+  client.on('error', (err: unknown) => reportTrouble(target.shown, err, onError));
   return client;
 }
 
-/** BullMQ's Queue/Worker/QueueEvents emit their connections' errors; this keeps them to one line. */
+const lastTrouble = new Map<string, number>();
+
+/** A lost connection is retried (by ioredis, and BullMQ's commands wait): said in one line, at most every 30 s. */
+function reportTrouble(shown: string, err: unknown, log: (line: string) => void): void {
+  const reason = redisReason(err);
+  const connection = /^E[A-Z]+$|Connection is closed/.test(reason);
+  const key = connection ? shown : `${shown} ${reason}`;
+  const now = Date.now();
+  if (now - (lastTrouble.get(key) ?? -Infinity) < 30_000) return;
+  lastTrouble.set(key, now);
+  log(connection ? `Redis at ${shown}: ${reason}; retrying` : `queue at ${shown}: ${reason}`);
+}
+
+/** BullMQ's Queue/Worker/QueueEvents emit their connections' errors: the same one line, never a stack trace. */
 export function quietErrors(emitter: { on(event: 'error', listener: (err: Error) => void): unknown }, shown: string, log: (line: string) => void): void {
-  let lastReport = 0;
-  emitter.on('error', (err: Error) => {
-    if (Date.now() - lastReport < 30_000) return;
-    lastReport = Date.now();
-    log(`queue at ${shown}: ${redisReason(err)}`);
-  });
+  emitter.on('error', (err: Error) => reportTrouble(shown, err, log));
 }
 
 // ---- run folders across machines ----

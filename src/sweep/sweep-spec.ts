@@ -38,7 +38,7 @@ const whole = (min: number, max: number): z.ZodNumber => z.number().int('must be
 
 const sweepSchema: z.ZodType<SweepSpec> = z.object({
   format: z.literal(SWEEP_SPEC_FORMAT),
-  name: z.string().regex(/^[\w.-]{1,100}$/, 'must be a short name of letters, digits, dots and dashes'),
+  name: z.string().regex(/^(?!\.+$)[\w.-]{1,100}$/, 'must be a short name of letters, digits, dots and dashes'),
   base: runSpecSchema,
   space: searchSpaceSchema,
   objective: z.object({

@@ -15,7 +15,8 @@ import { parseRunSpec } from '../../src/train/run-spec.js';
 import type { EpochMetrics } from '../../src/train/metrics.js';
 
 const cli = cliPath;
-const QUICK = ['--epochs', '2', '--limit-train', '1500', '--limit-test', '200', '--threads', '1'];
+// Epochs of 47 batches: long enough that Ctrl-C lands inside one even on a loaded machine.
+const QUICK = ['--epochs', '2', '--limit-train', '3000', '--limit-test', '200', '--threads', '1'];
 
 const run = (...args: string[]): CliResult => runCli(args, { timeoutMs: 120_000 });
 
@@ -67,7 +68,7 @@ describe('train --print-spec and --spec', () => {
     assert.equal(r1.code, 0, r1.stderr);
     const spec = parseRunSpec(readFileSync(join(first, 'spec.json'), 'utf8'), 'spec.json');
     assert.equal(spec.outDir, first);
-    assert.equal(spec.data.limitTrain, 1500);
+    assert.equal(spec.data.limitTrain, 3000);
     const refused = run('train', '--spec', join(first, 'spec.json'));
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /already holds a run; resume it with --resume/);
@@ -130,7 +131,7 @@ describe('train --print-spec and --spec', () => {
       assert.match(stdout, /Resume with: mnist-lab train --resume /);
       const resumed = run('train', '--resume', out, '--threads', '2');
       assert.equal(resumed.code, 0, resumed.stderr);
-      assert.match(resumed.stdout, new RegExp(`Resuming sepnet-8k after epoch ${name.endsWith('1') ? 0 : 1} \\(7,810 params\\) on 1500 images, testing on 200`));
+      assert.match(resumed.stdout, new RegExp(`Resuming sepnet-8k after epoch ${name.endsWith('1') ? 0 : 1} \\(7,810 params\\) on 3000 images, testing on 200`));
       assert.deepEqual(history(out), history(full), name);
       assert.deepEqual(readFileSync(join(out, 'last.safetensors')), readFileSync(join(full, 'last.safetensors')), name);
       assert.deepEqual(readFileSync(join(out, 'best.safetensors')), readFileSync(join(full, 'best.safetensors')), name);

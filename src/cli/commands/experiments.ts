@@ -41,23 +41,31 @@ export function addExperimentsCommand(program: Command): void {
     .option('--epochs <n>', 'override the epochs (quick runs; needs a --results-dir of its own)', positiveInt('--epochs'))
     .option('--limit-train <n>', 'train on the first N images only (quick runs; needs --results-dir)', positiveInt('--limit-train'))
     .option('--limit-test <n>', 'test on the first N images only (quick runs; needs --results-dir)', positiveInt('--limit-test'))
-    .action(async (names: string[], f: { seeds?: number[]; threads?: number; backend: BackendName; resultsDir: string; runsDir: string; epochs?: number; limitTrain?: number; limitTest?: number }) => {
+    .option('--queue <url>', 'run the seeds on a BullMQ queue at redis://HOST:PORT, served by `mnist-lab worker` on any machine (1 thread each)')
+    .action(async (names: string[], f: { seeds?: number[]; threads?: number; backend: BackendName; queue?: string; resultsDir: string; runsDir: string; epochs?: number; limitTrain?: number; limitTest?: number }) => {
       if (f.seeds?.some((s) => !Number.isInteger(s) || s < 0)) throw new MnistLabError('--seeds must be whole numbers >= 0, e.g. 1,2,3');
       const quick = f.epochs !== undefined || f.limitTrain !== undefined || f.limitTest !== undefined;
       if (quick && resolve(f.resultsDir) === resolve(DEFAULT_RESULTS)) {
         throw new MnistLabError('--epochs/--limit-train/--limit-test change the recipe; give them a --results-dir of their own so they cannot overwrite the recorded results');
       }
       const experiments = await loadExperiments(names);
-      await withInterrupt(async (signal) => {
-        for (const e of experiments) {
-          await runExperiment(e, {
-            seeds: f.seeds ?? e.seeds, resultsDir: f.resultsDir, runsDir: f.runsDir, threads: f.threads ?? null, backend: f.backend,
-            epochs: f.epochs, limitTrain: f.limitTrain, limitTest: f.limitTest, signal,
-            log: (line) => void process.stdout.write(`${line}\n`),
-          });
-          if (signal.aborted) break;
-        }
-      });
+      const log = (line: string): void => void process.stdout.write(`${line}\n`);
+      // Loaded on demand: BullMQ and ioredis are only needed with --queue.
+      const queue = f.queue ? await (await import('../../sweep/queue-executor.js')).QueueExecutor.connect(f.queue, log) : null;
+      try {
+        await withInterrupt(async (signal) => {
+          for (const e of experiments) {
+            await runExperiment(e, {
+              seeds: f.seeds ?? e.seeds, resultsDir: f.resultsDir, runsDir: f.runsDir, threads: f.threads ?? null, backend: f.backend,
+              epochs: f.epochs, limitTrain: f.limitTrain, limitTest: f.limitTest, signal, log,
+              ...(queue && { run: (spec, hooks) => queue.runSpec(spec, hooks) }),
+            });
+            if (signal.aborted) break;
+          }
+        });
+      } finally {
+        await queue?.close();
+      }
     });
 
   cmd

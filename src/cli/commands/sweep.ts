@@ -24,10 +24,9 @@ interface SweepFlags {
 /** The executor a sweep runs on: the local pool, or a queue that workers on other machines serve. */
 async function executorFor(f: SweepFlags, log: (line: string) => void): Promise<TrialExecutor> {
   if (f.queue) {
-    const { QueueExecutor } = (await import('../../sweep/queue-executor.js' as string)) as {
-      QueueExecutor: { connect(url: string, log: (line: string) => void): Promise<TrialExecutor> };
-    };
-    return QueueExecutor.connect(f.queue, log);
+    // Loaded on demand: BullMQ and ioredis are only needed with --queue.
+    const { QueueExecutor } = await import('../../sweep/queue-executor.js');
+    return QueueExecutor.connect(f.queue, log, { slots: f.workers });
   }
   return new LocalPool(f.workers ?? availableParallelism(), log);
 }
@@ -41,7 +40,7 @@ export function addSweepCommand(program: Command): void {
     .argument('[spec]', 'a sweep spec file (see docs/SWEEPS.md)')
     .option('-o, --out <dir>', 'the sweep folder (default runs/sweeps/<name>)')
     .option('--resume <dir>', 'continue an interrupted sweep from its folder')
-    .option('-w, --workers <n>', 'local worker processes, one trial each on 1 thread (default: one per core)', positiveInt('--workers'))
+    .option('-w, --workers <n>', 'local worker processes, one trial each on 1 thread (default: one per core); with --queue, how many trials to keep queued (default: twice the workers listening)', positiveInt('--workers'))
     .option('--queue <url>', 'put the trials on a BullMQ queue at redis://HOST:PORT instead; start `mnist-lab worker --queue URL` anywhere')
     .option('--report <dir>', 'where the report goes (default reports/sweeps/<name>)')
     .action(async (specPath: string | undefined, f: SweepFlags) => {

@@ -13,8 +13,9 @@ import { addModelsCommand } from './commands/models.js';
 import { addPredictCommand } from './commands/predict.js';
 import { addExperimentsCommand } from './commands/experiments.js';
 import { addSweepCommand } from './commands/sweep.js';
-import { addWorkerCommand } from './commands/worker.js';
 import { addServeCommand } from './commands/serve.js';
+import { addExportCommand } from './commands/export.js';
+import { addWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -35,8 +36,9 @@ export function buildProgram(): Command {
   addPredictCommand(program);
   addExperimentsCommand(program);
   addSweepCommand(program);
-  addWorkerCommand(program);
   addServeCommand(program);
+  addExportCommand(program);
+  addWorkerCommand(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -10,6 +10,7 @@ import { GapNet } from './gap-net.js';
 import { BaselineFc } from './baseline-fc.js';
 import { bnGapNet16k } from './bn-gap-net.js';
 import { SepGapNet } from './sep-gap-net.js';
+import { SEED_MODELS } from './seeds/entries.js';
 
 /** The zoo's configuration knobs: those a RunSpec's model.config may set. */
 export type { ModelConfig } from '../train/run-spec.js';
@@ -20,11 +21,14 @@ export interface ZooEntry {
   readonly create: (config?: ModelConfig) => Module;
   /** Whether `create` honours `config.dropout`; a dropout asked of any other model is refused, not ignored. */
   readonly takesDropout?: boolean;
+  /** The seed project (000-004, as in shared/seeds) whose model this is; `mnist-lab models --seed 003` filters on it. */
+  readonly seed?: string;
 }
 
 const entries: ZooEntry[] = [
   {
     name: 'mnist8k-m3',
+    seed: '002',
     description: "Seed MNIST-8k's Model 3: 6 conv blocks with BN and dropout, 1x1 transitions, GAP (the reference)",
     takesDropout: true,
     create: (config) => new Mnist8kM3({ dropout: config?.dropout }),
@@ -62,6 +66,7 @@ const entries: ZooEntry[] = [
     description: 'mnist-lab champion <= 8k: GapNet stem (10-16), then four depthwise-separable 3x3 blocks 36 wide; no dropout',
     create: () => new SepGapNet({ stem: [10, 16], widths: [36, 36, 36, 36] }),
   },
+  ...SEED_MODELS,
 ];
 
 export function registerModel(entry: ZooEntry): void {

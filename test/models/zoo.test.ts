@@ -69,12 +69,15 @@ const expected: Record<string, TorchModule> = {
   'sepnet-8k': torchSepGapNet(4),
 };
 
+/** The seeds' models (s000-..., s004-...) have their key order pinned in test/models/seeds/seed-models.test.ts. */
+const ownModels = listModels().filter((e) => !/^s\d{3}-/.test(e.name));
+
 describe('zoo models: state_dict keys in PyTorch order', () => {
-  it('every zoo model has an expected PyTorch module here', () => {
-    assert.deepEqual(listModels().map((e) => e.name).sort(), Object.keys(expected).sort());
+  it('every zoo model of our own has an expected PyTorch module here', () => {
+    assert.deepEqual(ownModels.map((e) => e.name).sort(), Object.keys(expected).sort());
   });
 
-  for (const entry of listModels()) {
+  for (const entry of ownModels) {
     it(entry.name, () => {
       const torch = expected[entry.name];
       assert.ok(torch, `no PyTorch transcription for ${entry.name}`);

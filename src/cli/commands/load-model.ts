@@ -1,4 +1,4 @@
-/** Builds a zoo model and loads a checkpoint into it, for eval and predict. */
+/** Builds a zoo model and loads a checkpoint into it, for eval, predict and export; several make an ensemble. */
 import type { Module } from '../../nn/module.js';
 import { createModel } from '../../models/zoo.js';
 import { locateCheckpoint, readWeights } from '../../train/checkpoint.js';
@@ -24,4 +24,10 @@ export function loadModelFromCheckpoint(path: string, modelFlag: string | undefi
     throw err;
   }
   return { model: model.eval(), modelName, weights: located.weights };
+}
+
+/** One model per checkpoint, in the order given (`--model`, when given, names the architecture of every one). */
+export function loadModelsFromCheckpoints(paths: readonly string[], modelFlag: string | undefined): LoadedModel[] {
+  if (paths.length === 0) throw new MnistLabError('give at least one checkpoint');
+  return paths.map((p) => loadModelFromCheckpoint(p, modelFlag));
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SEED002_M3_SUMMARY_TABLE } from '../fixtures/seed002-m3-summary.js';
 import { formatSummaryTable, summarizeModel, type SummaryLayerRecord } from '../../src/report/summary-table.js';
 
 // The seeds' "Model 3" (mnist8k-m3), as torchsummary recorded it.
@@ -32,44 +33,7 @@ const M3_LAYERS: SummaryLayerRecord[] = (
   ] as [string, number[], number][]
 ).map(([name, outputShape, params]) => ({ name, outputShape, params, trainable: true }));
 
-// Copied from the seed log (002, "Model Summary"), markdown line-break spaces removed.
-const M3_TABLE = `----------------------------------------------------------------
-        Layer (type)               Output Shape         Param #
-----------------------------------------------------------------
-            Conv2d-1           [-1, 10, 26, 26]              90
-       BatchNorm2d-2           [-1, 10, 26, 26]              20
-              ReLU-3           [-1, 10, 26, 26]               0
-           Dropout-4           [-1, 10, 26, 26]               0
-            Conv2d-5           [-1, 15, 24, 24]           1,350
-       BatchNorm2d-6           [-1, 15, 24, 24]              30
-              ReLU-7           [-1, 15, 24, 24]               0
-           Dropout-8           [-1, 15, 24, 24]               0
-            Conv2d-9           [-1, 10, 24, 24]             150
-        MaxPool2d-10           [-1, 10, 12, 12]               0
-           Conv2d-11           [-1, 16, 10, 10]           1,440
-      BatchNorm2d-12           [-1, 16, 10, 10]              32
-             ReLU-13           [-1, 16, 10, 10]               0
-          Dropout-14           [-1, 16, 10, 10]               0
-           Conv2d-15             [-1, 16, 8, 8]           2,304
-      BatchNorm2d-16             [-1, 16, 8, 8]              32
-             ReLU-17             [-1, 16, 8, 8]               0
-          Dropout-18             [-1, 16, 8, 8]               0
-           Conv2d-19             [-1, 16, 6, 6]           2,304
-      BatchNorm2d-20             [-1, 16, 6, 6]              32
-             ReLU-21             [-1, 16, 6, 6]               0
-          Dropout-22             [-1, 16, 6, 6]               0
-        AvgPool2d-23             [-1, 16, 1, 1]               0
-           Conv2d-24             [-1, 10, 1, 1]             160
-================================================================
-Total params: 7,944
-Trainable params: 7,944
-Non-trainable params: 0
-----------------------------------------------------------------
-Input size (MB): 0.00
-Forward/backward pass size (MB): 0.62
-Params size (MB): 0.03
-Estimated Total Size (MB): 0.66
-----------------------------------------------------------------`;
+const M3_TABLE = SEED002_M3_SUMMARY_TABLE;
 
 test("reproduces the seed's m3 summary table exactly", () => {
   const summary = summarizeModel({ inputShape: [1, 28, 28], layers: M3_LAYERS });

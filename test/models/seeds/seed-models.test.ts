@@ -6,6 +6,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { SEED002_M3_SUMMARY_TABLE } from '../../fixtures/seed002-m3-summary.js';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createModel, getModelEntry, listModels } from '../../../src/models/zoo.js';
@@ -52,44 +53,7 @@ const EXPECTED: Record<string, Expected> = {
 /** The fully connected layers' widths the seed 000 README gives: (hidden, 10). */
 const SEED000_FC: Record<string, number> = { 's000-i1': 65, 's000-i2': 65, 's000-i3': 32, 's000-i4': 48 };
 
-/** Seed MNIST-8k's README: Model 3's torchsummary table, as printed there. */
-const SEED002_M3_TABLE = `----------------------------------------------------------------
-        Layer (type)               Output Shape         Param #
-----------------------------------------------------------------
-            Conv2d-1           [-1, 10, 26, 26]              90
-       BatchNorm2d-2           [-1, 10, 26, 26]              20
-              ReLU-3           [-1, 10, 26, 26]               0
-           Dropout-4           [-1, 10, 26, 26]               0
-            Conv2d-5           [-1, 15, 24, 24]           1,350
-       BatchNorm2d-6           [-1, 15, 24, 24]              30
-              ReLU-7           [-1, 15, 24, 24]               0
-           Dropout-8           [-1, 15, 24, 24]               0
-            Conv2d-9           [-1, 10, 24, 24]             150
-        MaxPool2d-10           [-1, 10, 12, 12]               0
-           Conv2d-11           [-1, 16, 10, 10]           1,440
-      BatchNorm2d-12           [-1, 16, 10, 10]              32
-             ReLU-13           [-1, 16, 10, 10]               0
-          Dropout-14           [-1, 16, 10, 10]               0
-           Conv2d-15             [-1, 16, 8, 8]           2,304
-      BatchNorm2d-16             [-1, 16, 8, 8]              32
-             ReLU-17             [-1, 16, 8, 8]               0
-          Dropout-18             [-1, 16, 8, 8]               0
-           Conv2d-19             [-1, 16, 6, 6]           2,304
-      BatchNorm2d-20             [-1, 16, 6, 6]              32
-             ReLU-21             [-1, 16, 6, 6]               0
-          Dropout-22             [-1, 16, 6, 6]               0
-        AvgPool2d-23             [-1, 16, 1, 1]               0
-           Conv2d-24             [-1, 10, 1, 1]             160
-================================================================
-Total params: 7,944
-Trainable params: 7,944
-Non-trainable params: 0
-----------------------------------------------------------------
-Input size (MB): 0.00
-Forward/backward pass size (MB): 0.62
-Params size (MB): 0.03
-Estimated Total Size (MB): 0.66
-----------------------------------------------------------------`;
+const SEED002_M3_TABLE = SEED002_M3_SUMMARY_TABLE;
 
 // ---- the PyTorch modules' state_dict keys, from each file's doc comment -------------------------
 

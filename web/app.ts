@@ -4,11 +4,13 @@
  *   #/            the runs table (its sort, filter, grouping and selection live in the query)
  *   #/runs/<id>   one run
  *   #/experiments the recorded experiments
+ *   #/sweeps      the hyperparameter sweeps; #/sweeps/<id> one sweep
  */
 import { h, replaceChildren } from './dom.js';
 import { renderExperimentsPage } from './pages/experiments-page.js';
 import { renderRunPage } from './pages/run-page.js';
 import { renderRunsPage } from './pages/runs-page.js';
+import { renderSweepPage, renderSweepsPage } from './pages/sweeps-page.js';
 import { currentRoute, setLive, setTitle } from './shell.js';
 import { emptyState } from './ui.js';
 
@@ -31,7 +33,8 @@ function route(force = false): void {
   window.scrollTo(0, 0);
 
   const run = /^\/runs\/([^/]+)$/.exec(path);
-  let nav: 'runs' | 'experiments' | null = null;
+  const sweep = /^\/sweeps\/([^/]+)$/.exec(path);
+  let nav: 'runs' | 'experiments' | 'sweeps' | null = null;
   if (path === '/' || path === '') {
     nav = 'runs';
     dispose = renderRunsPage(root);
@@ -41,6 +44,12 @@ function route(force = false): void {
   } else if (path === '/experiments') {
     nav = 'experiments';
     dispose = renderExperimentsPage(root);
+  } else if (path === '/sweeps') {
+    nav = 'sweeps';
+    dispose = renderSweepsPage(root);
+  } else if (sweep) {
+    nav = 'sweeps';
+    dispose = renderSweepPage(root, decodeURIComponent(sweep[1]!));
   } else {
     setTitle('Not found');
     replaceChildren(root, h('div', { class: 'page' }, emptyState('There is no such page.', h('p', null, h('a', { href: '#/' }, 'Back to the runs')))));

@@ -1,4 +1,4 @@
-/** The page frame every route shares: the header's live indicator, the document title, the hash's query. */
+/** The page frame every route shares: the header's nav and live indicator, the document title, the hash's query. */
 import type { StreamState } from './api.js';
 import { h } from './dom.js';
 
@@ -25,7 +25,7 @@ export function setTitle(title: string | null): void {
 }
 
 export interface Route {
-  /** The path after '#', without the query: "/", "/runs/<id>", "/experiments". */
+  /** The path after '#', without the query: "/", "/runs/<id>", "/experiments", "/sweeps", "/sweeps/<id>". */
   path: string;
   query: URLSearchParams;
 }
@@ -45,4 +45,8 @@ export function replaceQuery(query: URLSearchParams): void {
 
 export function runHref(id: string): string {
   return `#/runs/${encodeURIComponent(id)}`;
+}
+
+export function sweepHref(id: string): string {
+  return `#/sweeps/${encodeURIComponent(id)}`;
 }

@@ -12,6 +12,8 @@
  *   GET /api/runs/:id/events               -> text/event-stream: `history` (EpochMetrics[]), `status` (RunRow), on every change
  *   GET /api/events                        -> text/event-stream: `runs` (RunRow[]) whenever any run changes
  *   GET /api/experiments                   -> ExperimentsResponse
+ *   GET /api/sweeps                        -> SweepsResponse                     (every folder holding a sweep's study.json)
+ *   GET /api/sweeps/:id                    -> SweepDetail
  * Errors: 4xx/5xx with ApiError.
  */
 import type { EpochMetrics } from '../train/metrics.js';
@@ -108,4 +110,80 @@ export interface ExperimentsResponse {
   rows: ExperimentRow[];
   /** The report's frontier chart, a Vega-Lite spec. */
   frontier: object;
+}
+
+/** A sweep trial's state (src/sweep): 'pruned' is a trial ASHA stopped early. */
+export type SweepTrialState = 'running' | 'complete' | 'pruned' | 'failed';
+
+/** A sampled parameter's value, in the parameter's own units. */
+export type SweepParamValue = number | string | boolean | null;
+
+export interface SweepConfirmation {
+  trialId: number;
+  params: Record<string, SweepParamValue>;
+  /** Test accuracy (%) over the confirming run's last `lastEpochs` epochs (mean and lowest), and at its last epoch. */
+  lastEpochs: number;
+  testLastMean: number;
+  testLastMin: number;
+  testFinal: number;
+  /** ISO time of the confirmation. */
+  at: string;
+  /** The confirming run's folder, when the runs table knows it. */
+  runId: string | null;
+}
+
+/** One sweep folder (a folder holding study.json) under a logdir. */
+export interface SweepSummary {
+  /** URL-safe and opaque, made as run ids are (a sweep and a run may share one: they are different routes). */
+  id: string;
+  /** The sweep spec's name; the folder's own name when study.json cannot be read. */
+  name: string;
+  logdir: string;
+  /** Relative to its logdir, e.g. "sweeps/sepnet-quick". */
+  folder: string;
+  /** The sampler's name: 'grid', 'random' or 'tpe'. */
+  sampler: string | null;
+  pruner: { name: 'asha'; minEpochs: number; reductionFactor: number } | null;
+  /** What the objective averages: validation accuracy over the last epochs, on a held-out split or k folds. */
+  objective: { lastEpochs: number; validation: { split: number; splitSeed: number } | { folds: number; splitSeed: number } } | null;
+  /** The trials the sweep may run (spec.budget.trials). */
+  budget: number | null;
+  trials: Record<SweepTrialState, number> & { total: number };
+  /** The complete trial with the highest objective (validation accuracy, %). */
+  best: { id: number; value: number; params: Record<string, SweepParamValue> } | null;
+  /** The best trial's one run on the test set (`mnist-lab sweep confirm`); null until then. */
+  confirmation: SweepConfirmation | null;
+  /** ISO time of study.json's last change. */
+  updatedAt: string;
+  /** study.json could not be read (damaged, half-written, not a study): the entry shows it instead of failing. */
+  problem: string | null;
+}
+
+export interface SweepsResponse {
+  logdirs: string[];
+  sweeps: SweepSummary[];
+}
+
+export interface SweepTrialRow {
+  id: number;
+  params: Record<string, SweepParamValue>;
+  state: SweepTrialState;
+  /** The objective (validation accuracy, %) of a complete trial; null otherwise. */
+  value: number | null;
+  /** The epochs the pruner saw (of the first fold with k-fold). */
+  epochs: number;
+  seconds: number;
+  /** The trial's run folder (or its fold-1 with k-fold), when the runs table knows it. */
+  runId: string | null;
+  error: string | null;
+}
+
+export interface SweepDetail {
+  summary: SweepSummary;
+  trials: SweepTrialRow[];
+  /** The searched parameters, by their dotted path in the spec, in the spec's order. */
+  parameters: string[];
+  /** The report's charts (src/sweep/sweep-report.ts), Vega-Lite specs; {} when the study cannot be read. */
+  parallelCoordinates: object;
+  importance: object;
 }

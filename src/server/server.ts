@@ -20,6 +20,7 @@ import { registerEventRoutes } from './routes-events.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { RunsTable } from './runs-table.js';
 import { SseHub } from './sse-hub.js';
+import { registerSweepRoutes } from './sweeps-view.js';
 import type { ExperimentsResponse } from './api-types.js';
 
 export interface DashboardOptions {
@@ -77,6 +78,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   registerRunRoutes(app, { table, analyses });
   const stopEvents = registerEventRoutes(app, { table, hub, poller });
+  registerSweepRoutes(app, { table, log });
   app.get('/api/experiments', async (): Promise<ExperimentsResponse> => {
     await table.refresh({ maxAgeMs: 1000 });
     return experiments.response(table.rows());

@@ -14,8 +14,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunsResponse } from '../../src/server/api-types.js';
+import type { RunsResponse, SweepDetail, SweepsResponse } from '../../src/server/api-types.js';
 import { startDashboard, type Dashboard } from '../../src/server/server.js';
+import { STUDY_FORMAT, type Study } from '../../src/sweep/study.js';
+import { SWEEP_SPEC_FORMAT } from '../../src/sweep/sweep-spec.js';
 import { chromiumPath, launchChromium } from '../helpers/browser.js';
 import { fixtureHistory, fixtureSpec, fixtureStatus, tempDir, writeRecordedExperiments, writeRun } from './fixture-runs.js';
 
@@ -285,5 +287,77 @@ describe('dashboard pages in Chromium', { skip: chromiumPath() === null ? 'chrom
   it('logged no console error, threw no exception and loaded nothing from another origin on any page', () => {
     assert.deepEqual(problems, []);
   });
-});
 
+  it('lists a sweep, and its page draws the trials table, the best trial, both charts and the confirmation', async () => {
+    // Written now, so the runs counted by the tests above stay as they were.
+    const sweepDir = join(logdir, 'sweeps', 'web-sweep');
+    const lr = 'recipe.optimizer.lr';
+    const trials = [[0, 'complete', 98.1, 0.01], [1, 'pruned', null, 0.2], [2, 'complete', 98.9, 0.05], [3, 'complete', 97.2, 0.002]] as const;
+    const study: Study = {
+      format: STUDY_FORMAT,
+      spec: {
+        format: SWEEP_SPEC_FORMAT, name: 'web-sweep', base: { ...fixtureSpec({ epochs: 3 }), outDir: null },
+        space: { [lr]: { type: 'loguniform', low: 0.001, high: 0.3 } },
+        objective: { lastEpochs: 2, validation: { split: 1000, splitSeed: 1 } },
+        sampler: { name: 'random', seed: 1 }, pruner: { name: 'asha', minEpochs: 1, reductionFactor: 2 }, budget: { trials: 6 },
+      },
+      trials: trials.map(([id, state, value, rate]): Study['trials'][number] => ({
+        id, params: { [lr]: rate }, state, value, intermediate: state === 'pruned' ? { 1: 60 } : { 1: 90, 2: 95, 3: value ?? 0 },
+        dir: `trials/000${id}`, seconds: 30 + id,
+      })),
+      confirmation: { trialId: 2, params: { [lr]: 0.05 }, dir: 'confirm', lastEpochs: 2, testLastMean: 99.12, testLastMin: 99.05, testFinal: 99.2, at: new Date().toISOString() },
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    };
+    for (const [id, state] of trials) {
+      writeRun(join(sweepDir, 'trials', `000${id}`), {
+        spec: fixtureSpec({ seed: id, epochs: 3, valSplit: 1000 }), history: fixtureHistory(state === 'pruned' ? 1 : 3, { seed: id, val: true }),
+        status: fixtureStatus('finished', { epochsDone: 3, epochs: 3 }),
+      });
+    }
+    writeRun(sweepDir, { files: { 'study.json': `${JSON.stringify(study, null, 1)}\n` } });
+
+    // The runs table rescans its folders about once a second: wait until it links every trial.
+    let sweepId = '';
+    for (const deadline = Date.now() + 15_000; ;) {
+      const list = (await (await fetch(`${dashboard.url}api/sweeps`)).json()) as SweepsResponse;
+      sweepId = list.sweeps.find((s) => s.name === 'web-sweep')?.id ?? '';
+      const detail = sweepId ? (await (await fetch(`${dashboard.url}api/sweeps/${sweepId}`)).json()) as SweepDetail : null;
+      if (detail?.trials.every((t) => t.runId !== null)) break;
+      assert.ok(Date.now() < deadline, 'the sweep and its trials\' runs did not appear');
+      await new Promise((done) => setTimeout(done, 200));
+    }
+
+    await page.goto(`${dashboard.url}#/sweeps`);
+    const listed = page.locator(`tr[data-sweep-id="${sweepId}"]`);
+    await listed.waitFor();
+    assert.equal(await page.locator('.nav a[aria-current="page"]').textContent(), 'Sweeps');
+    const cells = await listed.locator('td').allTextContents();
+    assert.equal(cells[0], 'web-sweepsweeps/web-sweep');
+    assert.equal(cells[2], '3 complete · 1 stopped · 0 running of 6');
+    assert.match(cells[3] ?? '', /^98\.90%trial 2: optimizer\.lr 0\.05$/);
+    assert.match(cells[4] ?? '', /^99\.12%/);
+
+    await listed.locator('a.run-link').click();
+    await page.locator('.run-title', { hasText: 'web-sweep' }).waitFor();
+    await page.locator('.chart-sweep[data-chart="parallel-coordinates"] svg.marks').waitFor();
+    await page.locator('.chart-sweep[data-chart="importance"] svg.marks').waitFor();
+    const rows = page.locator('.trials-table tbody tr');
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-trial'), tr.getAttribute('data-state')])),
+      [['0', 'complete'], ['1', 'pruned'], ['2', 'complete'], ['3', 'complete']]);
+    assert.deepEqual(await page.locator('.trials-table tbody tr.best').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-trial'))), ['2']);
+    assert.equal(await rows.locator('a.run-link').count(), 4, 'every trial links to its run');
+    assert.match(await page.locator('.sweep-confirmation').textContent() ?? '', /Confirmed on the test set: 99\.12%/);
+    await shot('sweep');
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await page.locator('.chart-sweep[data-chart="importance"] svg.marks').waitFor();
+    await shot('sweep-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.locator('.trials-table tr[data-trial="3"] a.run-link').click();
+    await page.locator('.run-title', { hasText: 'trials/0003' }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+});

@@ -38,7 +38,7 @@ before(() => {
   const base = defaultRunSpec();
   const spec: SweepSpec = {
     format: 'mnist-lab-sweep-v1', name: 'tiny',
-    base: { ...base, model: { name: 'gapnet-5k', config: {} }, recipe: { ...base.recipe, epochs: 2 }, data: { ...base.data, dir: data, limitTrain: 600 } },
+    base: { ...base, model: { name: 'gapnet-5k', config: {} }, recipe: { ...base.recipe, epochs: 3, ema: { decay: 0.9 } }, data: { ...base.data, dir: data, limitTrain: 1200 } },
     space: { 'recipe.scheduler.maxLr': { type: 'loguniform', low: 0.02, high: 0.3 }, 'recipe.ema.decay': { type: 'choice', values: [0.9, 0.99] } },
     objective: { lastEpochs: 1, validation: { split: 300, splitSeed: 1 } },
     sampler: { name: 'random', seed: 3 },
@@ -75,7 +75,8 @@ describe('mnist-lab sweep', () => {
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (/trial 1: /.test(stdout) && !child.killed) setTimeout(() => child.kill('SIGINT'), 1500);
+      // As soon as the second trial is handed out: both slots are busy, and neither trial can have finished.
+      if (/trial 1: recipe/.test(stdout) && !child.killed) child.kill('SIGINT');
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 0, stdout);

@@ -27,8 +27,15 @@ export interface FoundRunFolder {
 
 const SKIPPED_NAMES = new Set(['node_modules', 'analysis']);
 
-/** Every run folder under `root` (a realpath), sorted by relative path. */
-export async function scanLogdir(root: string): Promise<FoundRunFolder[]> {
+/** What a scan does with a directory, judged by the names of the files in it. */
+export type FolderVerdict = 'match' | 'skip' | 'descend';
+
+/**
+ * Every folder under `root` (a realpath) that `classify` matches, sorted by relative path. A matched
+ * or skipped folder's subfolders are not searched; the depth, directory budget and symlink rules
+ * above hold for every scan (run folders, sweep folders).
+ */
+export async function scanFolders(root: string, classify: (fileNames: ReadonlySet<string>) => FolderVerdict): Promise<FoundRunFolder[]> {
   const found: FoundRunFolder[] = [];
   const visited = new Set<string>();
   let budget = MAX_SCAN_DIRECTORIES;
@@ -40,13 +47,11 @@ export async function scanLogdir(root: string): Promise<FoundRunFolder[]> {
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
-      return; // vanished or unreadable: not a run folder this time
+      return; // vanished or unreadable: nothing here this time
     }
-    if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && (RUN_MARKER_FILES as readonly string[]).includes(e.name))) {
-      found.push({ rel, dir });
-      return;
-    }
-    if (depth >= MAX_SCAN_DEPTH) return;
+    const verdict = classify(new Set(entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name)));
+    if (verdict === 'match') found.push({ rel, dir });
+    if (verdict !== 'descend' || depth >= MAX_SCAN_DEPTH) return;
     for (const e of entries) {
       if (e.name.startsWith('.') || SKIPPED_NAMES.has(e.name)) continue;
       let child = join(dir, e.name);
@@ -67,4 +72,14 @@ export async function scanLogdir(root: string): Promise<FoundRunFolder[]> {
   await visit(root, '.', 0);
   // A symlink to a file that is not a directory ends up in readdir's failure branch, harmlessly.
   return found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** Does this directory hold a run (one of RUN_MARKER_FILES)? */
+export function isRunFolder(fileNames: ReadonlySet<string>): boolean {
+  return RUN_MARKER_FILES.some((n) => fileNames.has(n));
+}
+
+/** Every run folder under `root` (a realpath), sorted by relative path. */
+export function scanLogdir(root: string): Promise<FoundRunFolder[]> {
+  return scanFolders(root, (names) => (isRunFolder(names) ? 'match' : 'descend'));
 }

@@ -6,9 +6,7 @@
  * followed only while they stay inside the logdir, run folders not entered. A study.json that
  * cannot be read (half-written, damaged, not a study) is the entry's `problem`, never a failure.
  */
-import type { Dirent } from 'node:fs';
 import { statSync } from 'node:fs';
-import { readdir, realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -17,8 +15,8 @@ import { STUDY_FORMAT, bestTrial, type Study } from '../sweep/study.js';
 import { validateSweepSpec } from '../sweep/sweep-spec.js';
 import { schemaErrorLines } from '../util/schema-errors.js';
 import { apiError } from './http-policy.js';
-import { MAX_SCAN_DEPTH, MAX_SCAN_DIRECTORIES, RUN_MARKER_FILES } from './logdir-scan.js';
-import { isInside, isPlainRelativePath, logdirRealpath, realpathInsideSync } from './path-safety.js';
+import { isRunFolder, scanFolders } from './logdir-scan.js';
+import { isPlainRelativePath, logdirRealpath, realpathInsideSync } from './path-safety.js';
 import { readRunFile } from './run-folder.js';
 import { decodeRunId, encodeRunId } from './run-id.js';
 import type { RunsTable } from './runs-table.js';
@@ -98,47 +96,12 @@ export function parseStudy(text: string): { study: Study } | { problem: string }
   }
 }
 
-/** Every folder under `root` (a realpath) that holds study.json, sorted by relative path. */
-export async function scanSweepFolders(root: string): Promise<{ rel: string; dir: string }[]> {
-  const found: { rel: string; dir: string }[] = [];
-  const visited = new Set<string>();
-  let budget = MAX_SCAN_DIRECTORIES;
-
-  const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
-    if (visited.has(dir) || budget-- <= 0) return;
-    visited.add(dir);
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const isFile = (name: string): boolean => entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name === name);
-    // A sweep's own folders are its trials' runs; a run folder holds no sweep.
-    if (isFile(STUDY_FILE)) {
-      found.push({ rel, dir });
-      return;
-    }
-    if (RUN_MARKER_FILES.some(isFile) || depth >= MAX_SCAN_DEPTH) return;
-    for (const e of entries) {
-      if (e.name.startsWith('.') || SKIPPED_NAMES.has(e.name)) continue;
-      let child = join(dir, e.name);
-      if (e.isSymbolicLink()) {
-        try {
-          child = await realpath(child);
-        } catch {
-          continue;
-        }
-        if (!isInside(root, child)) continue;
-      } else if (!e.isDirectory()) {
-        continue;
-      }
-      await visit(child, rel === '.' ? e.name : `${rel}/${e.name}`, depth + 1);
-    }
-  };
-
-  await visit(root, '.', 0);
-  return found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+/**
+ * Every folder under `root` (a realpath) that holds study.json, sorted by relative path. A sweep's own
+ * folders are its trials' runs, and a run folder holds no sweep, so neither is searched further.
+ */
+export function scanSweepFolders(root: string): Promise<{ rel: string; dir: string }[]> {
+  return scanFolders(root, (names) => (names.has(STUDY_FILE) ? 'match' : isRunFolder(names) ? 'skip' : 'descend'));
 }
 
 export class SweepsView {

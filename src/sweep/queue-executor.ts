@@ -29,8 +29,8 @@
 import { resolve } from 'node:path';
 import { QueueEvents, Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ModelSummary } from '../report/summary-table.js';
-import type { RunEnvironment } from '../run/run.js';
+
+import type { RunOutcome } from '../run/run.js';
 import type { RunSpec } from '../train/run-spec.js';
 import { MnistLabError } from '../util/errors.js';
 import type { PruneDecision } from './asha.js';
@@ -49,18 +49,8 @@ export interface QueueExecutorOptions {
   slots?: number;
 }
 
-/** What a run job gives back, shaped as the parts of runSpec's outcome that the experiments runner reads. */
-export interface QueuedRunOutcome {
-  spec: RunSpec;
-  interrupted: boolean;
-  history: RemoteRunOutcome['history'];
-  parameters: number;
-  summary: ModelSummary;
-  summaryText: string;
-  threads: number;
-  testPredictions: Uint8Array | null;
-  environment: RunEnvironment;
-}
+/** What a run job gives back: the parts of runSpec's outcome that the experiments runner reads. */
+export type QueuedRunOutcome = Pick<RunOutcome, 'spec' | 'interrupted' | 'history' | 'parameters' | 'summary' | 'summaryText' | 'threads' | 'testPredictions' | 'environment'>;
 
 interface Pending {
   label: string;

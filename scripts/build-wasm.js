@@ -11,6 +11,10 @@
 //   --memoryBase 0               keeps any static data (there should be none) at the bottom page, which the host reserves.
 // The build is deterministic (same sources, same bytes) and takes a couple of seconds.
 //
+// It also writes build/kernels-single.wasm: the same kernels over an ordinary (unshared) memory, for a browser page
+// that is not cross-origin isolated and so has no SharedArrayBuffer. That page runs on one thread (the kernels
+// themselves use no atomics; only the host's thread pool does, and with one thread it never waits).
+//
 // First it writes build/job-layout.ts: the kernels' job slot numbers as AssemblyScript constants, from
 // the one declaration of every task's arguments, src/backend/wasm/job-layout.ts (which says why).
 import asc from 'assemblyscript/asc';
@@ -24,14 +28,11 @@ const outFile = join(root, 'build', 'kernels.wasm');
 mkdirSync(dirname(outFile), { recursive: true });
 await writeJobLayout(join(root, 'src', 'backend', 'wasm', 'job-layout.ts'), join(root, 'build', 'job-layout.ts'));
 
-const args = [
+const common = [
   join(root, 'assembly', 'index.ts'),
-  '--outFile', outFile,
   '-O3',
   '--enable', 'simd',
-  '--enable', 'threads',
   '--importMemory',
-  '--sharedMemory',
   '--initialMemory', '1',
   '--maximumMemory', '65536',
   '--runtime', 'stub',
@@ -39,16 +40,20 @@ const args = [
   '--use', 'abort=',
   '--memoryBase', '0',
 ];
-if (process.argv.includes('--text')) args.push('--textFile', join(root, 'build', 'kernels.wat'));
+const sharedArgs = [...common, '--outFile', outFile, '--enable', 'threads', '--sharedMemory'];
+if (process.argv.includes('--text')) sharedArgs.push('--textFile', join(root, 'build', 'kernels.wat'));
+const singleFile = join(root, 'build', 'kernels-single.wasm');
 
 const started = Date.now();
-const { error, stderr } = await asc.main(args, { stdout: process.stdout, stderr: process.stderr });
-if (error) {
-  console.error(`build-wasm: AssemblyScript compilation failed: ${error.message}`);
-  console.error(stderr.toString());
-  process.exit(1);
+for (const args of [sharedArgs, [...common, '--outFile', singleFile]]) {
+  const { error, stderr } = await asc.main(args, { stdout: process.stdout, stderr: process.stderr });
+  if (error) {
+    console.error(`build-wasm: AssemblyScript compilation failed: ${error.message}`);
+    console.error(stderr.toString());
+    process.exit(1);
+  }
 }
-console.log(`build-wasm: wrote ${outFile} in ${Date.now() - started} ms`);
+console.log(`build-wasm: wrote ${outFile} and ${singleFile} in ${Date.now() - started} ms`);
 
 /** conv2d_forward -> Conv2dForwardJob */
 function namespaceOf(task) {

@@ -24,4 +24,10 @@ export interface WasmHost {
   defaultThreads(): number;
   /** Whether the calling thread may block in Atomics.wait. */
   readonly callerCanBlock: boolean;
+  /**
+   * Whether a shared WebAssembly.Memory (a SharedArrayBuffer) is available: always in Node, only in a
+   * cross-origin-isolated page in a browser. Without it the backend runs on the calling thread alone,
+   * over the unshared build of the kernels that loadModule() then returns.
+   */
+  readonly sharedMemory: boolean;
 }

@@ -11,6 +11,7 @@ const WORKER_SCRIPT = new URL('./node-worker.js', import.meta.url);
 
 export const nodeHost: WasmHost = {
   callerCanBlock: true,
+  sharedMemory: true,
 
   async loadModule(location?: string | URL): Promise<WebAssembly.Module> {
     const where = location ?? DEFAULT_WASM;

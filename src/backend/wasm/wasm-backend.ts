@@ -35,7 +35,7 @@ export interface WasmBackendOptions {
   readonly wasmLocation?: string | URL;
   /** How long an idle worker spins before it blocks, in ms (default 2). */
   readonly spinMs?: number;
-  /** Upper bound of the shared memory in MiB (default 2048). */
+  /** Upper bound of the shared memory in MiB (default 2048; an unshared memory is allocated at this size, default 1024). */
   readonly maxMemoryMiB?: number;
 }
 
@@ -45,6 +45,8 @@ export interface WasmBackend extends Backend {
   memoryStats(): ArenaStats;
 }
 
+/** Size of an unshared memory (see createWasmBackendOn): enough to train the zoo's models on a subset in a browser tab. */
+const UNSHARED_MEMORY_MIB = 1024;
 /** Batch chunks of the conv weight gradient: fixed, so the sum order never depends on the thread count. */
 const WEIGHT_GRAD_CHUNKS = 16;
 /** Below these sizes a dispatch costs more than it saves. */
@@ -52,11 +54,14 @@ const PARALLEL_MACS = 100_000;
 const PARALLEL_ELEMENTS = 16_384;
 
 export async function createWasmBackendOn(host: WasmHost, options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const threads = Math.max(1, Math.floor(options.threads ?? host.defaultThreads()));
+  // Threads share one memory; without a shared one there is only the calling thread.
+  const threads = host.sharedMemory ? Math.max(1, Math.floor(options.threads ?? host.defaultThreads())) : 1;
   const spinMs = options.spinMs ?? 2;
-  const maxPages = Math.min(65536, Math.floor(((options.maxMemoryMiB ?? 2048) * 1024 * 1024) / WASM_PAGE_BYTES));
+  const maxPages = Math.min(65536, Math.floor(((options.maxMemoryMiB ?? (host.sharedMemory ? 2048 : UNSHARED_MEMORY_MIB)) * 1024 * 1024) / WASM_PAGE_BYTES));
   const module = await host.loadModule(options.wasmLocation);
-  const memory = new WebAssembly.Memory({ initial: 256, maximum: maxPages, shared: true });
+  // Growing an unshared memory detaches its buffer, and with it every view the arena handed out; so an
+  // unshared memory starts at its full size and never grows (untouched pages cost no physical memory).
+  const memory = new WebAssembly.Memory({ initial: host.sharedMemory ? 256 : maxPages, maximum: maxPages, shared: host.sharedMemory });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const workers: WorkerHandle[] = [];
   try {

@@ -12,6 +12,9 @@
  *               set at batch 1000).
  *   4. memory   RSS and wasm-arena growth across repeated epochs of training steps.
  * It prints tables and writes JSON to bench/results/latest.json (or --out). Runs in about 1-2 minutes.
+ *
+ * `npm run bench -- --compare-pytorch [--e2e]` instead measures mnist-lab beside PyTorch on this CPU
+ * (bench/compare-pytorch.ts says how).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -32,6 +35,7 @@ import { nllLoss } from '../src/tensor/ops/loss.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { buildTrainTransform, DEFAULT_RECIPE } from '../src/train/recipe.js';
 import { instrumentBackend } from './instrument.js';
+import { comparePytorch } from './compare-pytorch.js';
 
 // ------------------------------------------------------------------ settings
 function flag(name: string, fallback: string): string {
@@ -49,6 +53,11 @@ const PROFILE_STEPS = QUICK ? 10 : 30;
 const MEMORY_EPOCHS = QUICK ? 3 : 4;
 const MEMORY_STEPS_PER_EPOCH = QUICK ? 20 : 60;
 const PROFILED_MODEL = 'mnist8k-m3';
+
+if (process.argv.includes('--compare-pytorch')) {
+  await comparePytorch(process.argv.slice(2));
+  process.exit(0);
+}
 
 // ------------------------------------------------------------------ helpers
 const median = (a: readonly number[]): number => {

@@ -2,7 +2,9 @@
  * Whole-step timing of one model on the wasm backend: median training-step time (forward, nllLoss,
  * backward, SGD step inside scope()) and median inference-batch time.
  *
- *   node dist/bench/step.js [--model mnist8k-m3] [--threads 2] [--steps 40] [--infer 10] [--batch 128]
+ *   node dist/bench/step.js [--model mnist8k-m3] [--threads 2] [--steps 40] [--infer 10] [--batch 128] [--json]
+ *
+ * --json prints one JSON line instead (bench/compare-pytorch.ts reads it).
  */
 import { performance } from 'node:perf_hooks';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
@@ -66,6 +68,11 @@ for (let s = 0; s < inferReps + 2; s++) {
   if (s >= 2) it.push(performance.now() - t0);
 }
 const tInf = median(it);
-console.log(`threads ${threads}: train step ${tStep.toFixed(2)} ms (${Math.round((batch * 1000) / tStep)} img/s, min ${Math.min(...times).toFixed(2)}, cpu ${median(cpuTimes).toFixed(2)}), ` +
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify({
+    system: 'mnist-lab', threads: backend.threads, params: model.numParameters(),
+    trainStepMs: tStep, trainImgPerS: (batch * 1000) / tStep, inferBatchMs: tInf, inferImgPerS: 1e6 / tInf,
+  }));
+} else console.log(`threads ${threads}: train step ${tStep.toFixed(2)} ms (${Math.round((batch * 1000) / tStep)} img/s, min ${Math.min(...times).toFixed(2)}, cpu ${median(cpuTimes).toFixed(2)}), ` +
   `infer ${tInf.toFixed(2)} ms (${Math.round(1e6 / tInf)} img/s)`);
 backend.dispose();

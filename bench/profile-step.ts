@@ -1,4 +1,7 @@
-/** Per-kernel profile of the m3 training step (quick diagnostic; npm run bench has the full report). */
+/**
+ * Per-kernel profile of one model's training step (quick diagnostic; npm run bench has the full report):
+ *   node dist/bench/profile-step.js [--model mnist8k-m3] [--threads 2] [--batch 128] [--steps 30]
+ */
 import { performance } from 'node:perf_hooks';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { setBackend } from '../src/backend/current.js';
@@ -9,26 +12,40 @@ import { nllLoss } from '../src/tensor/ops/loss.js';
 import { SGD } from '../src/optim/sgd.js';
 import { instrumentBackend } from './instrument.js';
 
-const threads = Number(process.argv[2] ?? '2');
-const steps = 30;
+function flag(name: string, fallback: string): number | string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
+}
+function count(name: string, fallback: number): number {
+  const value = Number(flag(name, String(fallback)));
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`profile-step: --${name} must be a whole number >= 1, got ${String(flag(name, ''))}`);
+    process.exit(2);
+  }
+  return value;
+}
+const threads = count('threads', 2);
+const steps = count('steps', 30);
+const batch = count('batch', 128);
+const modelName = String(flag('model', 'mnist8k-m3'));
 const inner = await createWasmBackend({ threads });
 const { backend, totals } = instrumentBackend(inner, (m, args) => {
   const a = args[0] as Float32Array;
   return `${m} ${a.length}`;
 });
 setBackend(backend);
-const model = createModel('mnist8k-m3');
+const model = createModel(modelName);
 const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-const x = backend.alloc(128 * 784);
+const x = backend.alloc(batch * 784);
 for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37) * 1.5;
-const labels = new Int32Array(128).map((_, i) => i % 10);
+const labels = new Int32Array(batch).map((_, i) => i % 10);
 let fwd = 0, bwd = 0, total = 0;
 for (let s = 0; s < steps + 5; s++) {
   if (s === 5) { totals.reset(); fwd = bwd = total = 0; }
   const t0 = performance.now();
   let t1 = 0, t2 = 0;
   scope(() => {
-    const out = model.call(new Tensor(x, [128, 1, 28, 28], false, false));
+    const out = model.call(new Tensor(x, [batch, 1, 28, 28], false, false));
     const loss = nllLoss(out, labels);
     loss.item();
     opt.zeroGrad();

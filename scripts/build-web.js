@@ -18,7 +18,7 @@ const webDir = join(root, 'web');
 const outDir = join(root, 'dist', 'web');
 const STATIC = /\.(html|css|svg|png|ico)$/;
 /** Scripts started as Web Workers: each is its own bundle in dist/web/, named after its file. */
-const WORKERS = ['engine/kernel-worker.ts'];
+const WORKERS = ['engine/kernel-worker.ts', 'engine/train-worker.ts'];
 const KERNELS = ['kernels.wasm', 'kernels-single.wasm'];
 
 if (!process.argv.includes('--no-check')) {

@@ -14,13 +14,18 @@ export type { Backend } from './backend/backend.js';
 export { createReferenceBackend } from './backend/reference/index.js';
 export { createWasmBackend } from './backend/wasm/index.js';
 export * from './data/index.js';
-export { Trainer, type TrainerOptions, type TrainResult } from './train/trainer.js';
+export { Trainer, type TrainerOptions, type TrainResult, type BatchProgress } from './train/trainer.js';
+export type { RunRecorder } from './train/run-recorder.js';
+export { FileRunRecorder } from './train/file-recorder.js';
+export { MemoryRunRecorder, type MemoryCheckpoint } from './train/memory-recorder.js';
 export { DEFAULT_RECIPE, type Recipe } from './train/recipe.js';
 export {
-  RUN_SPEC_FORMAT, formatRunSpec, parseRunSpec, readRunSpecFile, runSpecProblems, validateRunSpec,
+  RUN_SPEC_FORMAT, formatRunSpec, parseRunSpec, runSpecProblems, validateRunSpec,
   type RunSpec, type DataSpec, type ModelConfig as RunModelConfig,
 } from './train/run-spec.js';
+export { readRunSpecFile } from './train/run-spec-file.js';
 export { runSpec, type RunHooks, type RunOutcome } from './run/run.js';
+export { runSpecInMemory, type MemoryRunOptions, type MnistSource } from './run/memory-run.js';
 export { planResume, type ResumePlan } from './run/resume.js';
 export { startBackend, defaultThreads, type EngineHandle } from './backend/engine.js';
 export { evaluate, type EvalResult } from './train/evaluate.js';

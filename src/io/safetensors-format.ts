@@ -159,7 +159,7 @@ function parseEntry(name: string, value: unknown, bad: (problem: string) => Mnis
     byteLength *= dim;
     if (!Number.isSafeInteger(byteLength)) throw bad(`${what} has shape ${shapeText(shape as number[])}, too large to address`);
   }
-  const [begin, end] = offsets as number[];
+  const [begin, end] = offsets as [number, number];
   return { name, dtype, shape: [...(shape as number[])], begin, end, byteLength };
 }
 
@@ -329,7 +329,7 @@ function compareUtf8(a: string, b: string): number {
   const x = utf8.encode(a);
   const y = utf8.encode(b);
   const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
   return x.length - y.length;
 }
 

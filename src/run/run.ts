@@ -18,6 +18,7 @@ import { loadMnist, type MnistSplits } from '../data/mnist.js';
 import { createModel } from '../models/zoo.js';
 import type { Module } from '../nn/module.js';
 import { Trainer, type TrainResult } from '../train/trainer.js';
+import { fileRecorderFor } from '../train/file-recorder.js';
 import type { ProgressStream } from '../train/progress-bar.js';
 import type { EpochMetrics } from '../train/metrics.js';
 import { readWeights, type CheckpointMeta } from '../train/checkpoint.js';
@@ -100,6 +101,7 @@ export async function runSpec(input: RunSpec, hooks: RunHooks = {}): Promise<Run
     status?.write('running', epochsDone);
     const trainer = new Trainer({
       spec, model, data, threads: engine.threads, log, progressStream: hooks.progressStream, signal: hooks.signal,
+      recorder: fileRecorderFor(outDir), mnistLabVersion: mnistLabVersion(),
       resume: hooks.resume?.meta ?? null,
       onEpochEnd: (m) => {
         epochsDone = m.epoch;

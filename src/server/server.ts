@@ -17,6 +17,8 @@ import { ChangePoller } from './change-poller.js';
 import { ExperimentsView } from './experiments-view.js';
 import { apiError, installHttpPolicy, ISOLATION_HEADERS } from './http-policy.js';
 import { registerEventRoutes } from './routes-events.js';
+import { registerModelRoutes } from './routes-models.js';
+import { registerMnistRoutes } from './routes-mnist.js';
 import { registerRunRoutes } from './routes-runs.js';
 import { RunsTable } from './runs-table.js';
 import { SseHub } from './sse-hub.js';
@@ -79,6 +81,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   registerRunRoutes(app, { table, analyses });
   const stopEvents = registerEventRoutes(app, { table, hub, poller });
   registerSweepRoutes(app, { table, log });
+  registerMnistRoutes(app);
+  registerModelRoutes(app, { table, log });
   app.get('/api/experiments', async (): Promise<ExperimentsResponse> => {
     await table.refresh({ maxAgeMs: 1000 });
     return experiments.response(table.rows());

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Module } from '../nn/module.js';
-import { Buffer } from '../nn/parameter.js';
-import { readSafetensorsFileSync, writeSafetensorsFileSync, type SafetensorsWritableTensor } from '../io/safetensors.js';
+import { readSafetensorsFileSync, writeSafetensorsFileSync } from '../io/safetensors.js';
+import { stateDictToSafetensors, weightsFromSafetensors, weightsMetadata } from './checkpoint-weights.js';
 import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { MnistLabError } from '../util/errors.js';
 import { jsonErrorReason } from '../util/schema-errors.js';
@@ -20,7 +20,7 @@ import type { EpochMetrics } from './metrics.js';
 import type { ModelConfig, RunSpec } from './run-spec.js';
 import { CHECKPOINT_FORMAT, LEGACY_CHECKPOINT_FORMAT, checkpointMetaFromJson } from './checkpoint-meta-schema.js';
 
-export { CHECKPOINT_FORMAT, LEGACY_CHECKPOINT_FORMAT };
+export { CHECKPOINT_FORMAT, LEGACY_CHECKPOINT_FORMAT, stateDictToSafetensors };
 
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
@@ -48,35 +48,14 @@ export interface CheckpointMeta {
   ema?: { decay: number; nAveraged: number; trainingWeights: Record<string, number[]> };
 }
 
-/** Model weights as safetensors entries; int64 buffers (num_batches_tracked) stay int64 as in PyTorch. */
-export function stateDictToSafetensors(model: Module): Map<string, SafetensorsWritableTensor> {
-  const out = new Map<string, SafetensorsWritableTensor>();
-  for (const [name, t] of model.stateDict()) {
-    if (t instanceof Buffer && t.dtype === 'int64') {
-      out.set(name, { dtype: 'I64', shape: [...t.shape], data: BigInt64Array.from(t.data, (v) => BigInt(Math.round(v))) });
-    } else {
-      out.set(name, { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.data) });
-    }
-  }
-  return out;
-}
-
 export function saveWeights(path: string, model: Module, modelName: string): void {
-  writeSafetensorsFileSync(path, stateDictToSafetensors(model), { format: 'pt', producer: `mnist-lab ${mnistLabVersion()}`, model: modelName });
+  writeSafetensorsFileSync(path, stateDictToSafetensors(model), weightsMetadata(modelName, `mnist-lab ${mnistLabVersion()}`));
 }
 
 /** Reads weights (from mnist-lab or PyTorch) into name → {shape, data}, for Module.loadStateDict. */
 export function readWeights(path: string): Map<string, { shape: number[]; data: Float32Array }> {
   if (!existsSync(path)) throw new MnistLabError(`${path}: no such checkpoint file`);
-  const file = readSafetensorsFileSync(path);
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [name, t] of file.tensors) {
-    const data = t.data instanceof Float32Array ? t.data
-      : t.data instanceof BigInt64Array || t.data instanceof BigUint64Array ? Float32Array.from(t.data, (v) => Number(v))
-      : Float32Array.from(t.data as ArrayLike<number>);
-    out.set(name, { shape: t.shape, data });
-  }
-  return out;
+  return weightsFromSafetensors(readSafetensorsFileSync(path));
 }
 
 export function saveCheckpoint(dir: string, base: string, model: Module, meta: CheckpointMeta): void {

@@ -55,7 +55,7 @@ export interface MeterState {
 const DEFAULT_COLUMNS = 80;
 // tqdm's Unicode bar: a space, then eighths of a block from ▏ (1/8) up to █ (full).
 const BAR_SYMBOLS = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
-const FULL_BLOCK = BAR_SYMBOLS[BAR_SYMBOLS.length - 1];
+const FULL_BLOCK = BAR_SYMBOLS[BAR_SYMBOLS.length - 1]!;
 const EIGHTHS = BAR_SYMBOLS.length - 1;
 
 /** tqdm's format_interval: "mm:ss" below an hour, "h:mm:ss" from an hour on. */

@@ -7,8 +7,10 @@
  * The recipe holds the hyperparameters; the spec adds what is not a hyperparameter but still
  * decides the bits: which model, which images, which seed. Threads and the output folder are here
  * too, so a spec is a complete command, though results never depend on the thread count.
+ *
+ * Free of Node APIs (a browser tab builds and validates specs too); reading a spec.json file is in
+ * run-spec-file.ts.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { Recipe } from './recipe.js';
 import { recipeSchema } from './recipe-schema.js';
@@ -123,22 +125,6 @@ export function validateRunSpec(value: unknown, where: string): RunSpec {
   const { spec, problems } = checkRunSpec(value);
   if (!spec) throw new MnistLabError(problems.map((p) => `${where}: ${p}`).join('\n'));
   return spec;
-}
-
-/** A spec.json is a few kilobytes; anything far larger is not one, and is refused before it is parsed. */
-const MAX_SPEC_BYTES = 1 << 20;
-
-/** Reads a spec.json file. */
-export function readRunSpecFile(path: string): RunSpec {
-  let text: string;
-  try {
-    if (statSync(path).size > MAX_SPEC_BYTES) throw new MnistLabError(`${path}: ${statSync(path).size} bytes is too large for a run spec (a spec is a few kilobytes)`);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof MnistLabError) throw err;
-    throw new MnistLabError(`${path}: cannot read the spec (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a spec.json from a run folder or from --print-spec`);
-  }
-  return parseRunSpec(text, path);
 }
 
 /** Reads the text of a spec.json. */

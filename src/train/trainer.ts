@@ -2,19 +2,21 @@
  * The epoch loop. Each training step runs inside a memory scope, so the backend reuses the same
  * buffers every step and memory stays flat across epochs. The loop yields to the event loop
  * between batches so that Ctrl-C (an AbortSignal) is noticed; on abort it stops at the batch
- * boundary, and the last checkpoint on disk (written at every epoch end, and once before
- * training) resumes the run exactly.
+ * boundary, and the last checkpoint (written at every epoch end, and once before training) resumes
+ * the run exactly.
+ *
+ * It uses no platform API, so the same loop trains in Node and in a browser tab's worker: what it
+ * records goes to a RunRecorder (a run folder in Node, memory in a tab), and it yields to the event
+ * loop through a helper that works on both.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { yieldToEventLoop } from '../util/yield-to-event-loop.js';
 import type { Module } from '../nn/module.js';
 import { Tensor } from '../tensor/tensor.js';
 import { allocPersistent, scope } from '../tensor/memory-scope.js';
 import { nllLoss } from '../tensor/ops/loss.js';
 import { getEngineRngState, setEngineRngState } from '../tensor/random.js';
 import { DataLoader } from '../data/data-loader.js';
-import type { MnistSplits } from '../data/mnist.js';
+import type { MnistSplits } from '../data/mnist-splits.js';
 import { Normalize } from '../data/transforms/normalize.js';
 import type { Transform } from '../data/transforms/transform.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -24,21 +26,26 @@ import { ExponentialMovingAverage } from '../optim/ema.js';
 import { updateBn } from './update-bn.js';
 import { ProgressBar, type ProgressStream } from './progress-bar.js';
 import { MnistLabError } from '../util/errors.js';
-import { mnistLabVersion } from '../util/version.js';
 import { buildOptimizer, buildScheduler, buildTrainTransform } from './recipe.js';
 import type { BestMetric, RunSpec } from './run-spec.js';
-import { CHECKPOINT_FORMAT, type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
-import { type EpochMetrics, writeHistory } from './metrics.js';
+import type { CheckpointMeta } from './checkpoint.js';
+import { CHECKPOINT_FORMAT } from './checkpoint-meta-schema.js';
+import type { EpochMetrics } from './metrics.js';
+import type { CheckpointName, RunRecorder } from './run-recorder.js';
 import { evaluate, formatEvalLine, type EvalResult } from './evaluate.js';
 
 export type { BestMetric } from './run-spec.js';
 
 export interface TrainerOptions {
-  /**
-   * The run: its recipe, seed, model name and config (recorded in checkpoints), best metric, and
-   * outDir, where history and checkpoints go (null writes nothing: tests, benchmarks).
-   */
+  /** The run: its recipe, seed, model name and config (recorded in checkpoints), best metric. */
   spec: RunSpec;
+  /**
+   * Where the log, history and checkpoints go: a run folder in Node (FileRunRecorder of
+   * spec.outDir), memory in a browser; absent or null records nothing (tests, benchmarks).
+   */
+  recorder?: RunRecorder | null;
+  /** mnist-lab's version, recorded in checkpoints (Node: mnistLabVersion()); default 'unknown'. */
+  mnistLabVersion?: string;
   /** The spec's model, built after the engine was seeded with spec.seed. */
   model: Module;
   /** The spec's data. */
@@ -54,6 +61,26 @@ export interface TrainerOptions {
   resume?: CheckpointMeta | null;
   evalBatchSize?: number;
   onEpochEnd?: (metrics: EpochMetrics) => void;
+  /** After every training step: for live progress (the browser's bar and curves). */
+  onBatchEnd?: (progress: BatchProgress) => void;
+}
+
+/** Where an epoch stands after a step, and the running figures a progress bar shows. */
+export interface BatchProgress {
+  epoch: number;
+  /** Steps done so far in this epoch (1 after its first step), of `batches`. */
+  batch: number;
+  batches: number;
+  /** This step's loss, and its batch's size and correct predictions. */
+  loss: number;
+  size: number;
+  correct: number;
+  /** The epoch's running train loss and accuracy (%) so far. */
+  meanLoss: number;
+  accuracy: number;
+  /** Images trained on in this epoch so far, and the seconds that took. */
+  seen: number;
+  seconds: number;
 }
 
 export interface TrainResult {
@@ -84,12 +111,12 @@ export class Trainer {
   private best: CheckpointMeta['best'];
   private readonly bestMetric: BestMetric;
 
-  private readonly outDir: string | null;
+  private readonly recorder: RunRecorder | null;
 
   constructor(private readonly o: TrainerOptions) {
     const { data, model } = o;
     const { recipe } = o.spec;
-    this.outDir = o.spec.outDir;
+    this.recorder = o.recorder ?? null;
     // Batches live in backend memory for the lifetime of the run, so kernels read them in place.
     const allocate = (n: number): Float32Array => allocPersistent(n);
     this.trainLoader = new DataLoader(data.train, {
@@ -110,7 +137,6 @@ export class Trainer {
     }
     this.best = { metric: this.bestMetric, value: null, epoch: null };
     if (o.resume) this.restore(o.resume);
-    if (this.outDir) mkdirSync(this.outDir, { recursive: true });
   }
 
   private restore(meta: CheckpointMeta): void {
@@ -146,7 +172,7 @@ export class Trainer {
 
   private log(line: string): void {
     this.o.log(line);
-    if (this.outDir) appendFileSync(join(this.outDir, 'train.log'), `${line}\n`);
+    this.recorder?.appendLog(line);
   }
 
   async run(): Promise<TrainResult> {
@@ -163,7 +189,7 @@ export class Trainer {
       const improved = this.updateBest(metrics);
       this.writeCheckpoint('last', metrics);
       if (improved) this.writeCheckpoint('best', metrics);
-      if (this.outDir) writeHistory(this.outDir, this.history);
+      this.recorder?.writeHistory(this.history);
       this.o.onEpochEnd?.(metrics);
       if (this.o.signal?.aborted) {
         interrupted = epoch < recipe.epochs;
@@ -228,6 +254,10 @@ export class Trainer {
         bar.update(1);
       }
       batchIndex++;
+      this.o.onBatchEnd?.({
+        epoch, batch: batchIndex, batches: this.trainLoader.length, loss: step.value, size: batch.size, correct: step.c,
+        meanLoss: lossSum / seen, accuracy: (100 * correct) / seen, seen, seconds: (performance.now() - start) / 1000,
+      });
       // Lets signals (Ctrl-C) and the progress bar's timers run; costs microseconds per batch.
       await yieldToEventLoop();
     }
@@ -289,12 +319,13 @@ export class Trainer {
     return out;
   }
 
-  private writeCheckpoint(base: 'best' | 'last', metrics: EpochMetrics | null): void {
-    if (!this.outDir) return;
+  private writeCheckpoint(name: CheckpointName, metrics: EpochMetrics | null): void {
+    const recorder = this.recorder;
+    if (!recorder) return;
     const { spec } = this.o;
     const meta: CheckpointMeta = {
       format: CHECKPOINT_FORMAT,
-      mnistLabVersion: mnistLabVersion(),
+      mnistLabVersion: this.o.mnistLabVersion ?? 'unknown',
       model: { name: spec.model.name, config: spec.model.config, parameters: this.o.model.numParameters() },
       spec,
       epoch: this.epochsDone,
@@ -308,6 +339,6 @@ export class Trainer {
       savedAt: new Date().toISOString(),
       ...(this.ema && { ema: { decay: this.ema.decay, nAveraged: this.ema.nAveraged, trainingWeights: this.modelWeights() } }),
     };
-    this.withEvaluatedWeights(() => saveCheckpoint(this.outDir!, base, this.o.model, meta));
+    this.withEvaluatedWeights(() => recorder.saveCheckpoint(name, this.o.model, meta));
   }
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Trainer } from '../../src/train/trainer.js';
+import { fileRecorderFor } from '../../src/train/file-recorder.js';
 import { DEFAULT_RECIPE, type Recipe } from '../../src/train/recipe.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createModel } from '../../src/models/zoo.js';
@@ -38,7 +39,7 @@ function specOf(r: Recipe, outDir: string | null): RunSpec {
 function newTrainer(outDir: string | null, r: Recipe, extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {}): Trainer {
   manualSeed(1);
   const model = createModel('mnist8k-m3');
-  return new Trainer({ spec: specOf(r, outDir), model, data, threads: 2, log: quiet, ...extra });
+  return new Trainer({ spec: specOf(r, outDir), model, data, threads: 2, log: quiet, recorder: fileRecorderFor(outDir), ...extra });
 }
 
 describe('Trainer', () => {
@@ -81,7 +82,7 @@ describe('Trainer', () => {
           manualSeed(12345); // resuming must not depend on the seed state at startup
           const model = createModel('mnist8k-m3');
           model.loadStateDict(readWeights(located.weights));
-          await new Trainer({ spec: specOf(r, b), model, data, threads: 2, log: quiet, resume: located.meta }).run();
+          await new Trainer({ spec: specOf(r, b), model, data, threads: 2, log: quiet, recorder: fileRecorderFor(b), resume: located.meta }).run();
         });
         const wa = readWeights(join(a, 'last.safetensors'));
         const wb = readWeights(join(b, 'last.safetensors'));

@@ -212,7 +212,10 @@ export function renderRunPage(root: HTMLElement, id: string): () => void {
         : h('div', { class: 'downloads' }, files.map((f) =>
           h('a', { class: 'btn download', href: runPath(id, `/download/${encodeURIComponent(f.name)}`), download: f.name, title: `Download ${f.name}` },
             icon(ICONS.download), h('span', { class: 'download-name' }, DOWNLOAD_TEXT[f.name] ?? f.name), h('span', { class: 'download-meta' }, `${f.name} · ${bytes(f.bytes)}`)))));
-    replaceChildren(actionsEl, h('section', { class: 'card actions-card' }, reproduce, downloads));
+    const draw = files.some((f) => f.name === 'best.safetensors')
+      ? h('a', { class: 'btn draw-link', href: `#/draw?${new URLSearchParams({ model: `run:${id}` }).toString()}`, title: 'Draw digits for this run’s best checkpoint to read, in this tab' }, icon(ICONS.pen), 'Draw with this model')
+      : null;
+    replaceChildren(actionsEl, h('section', { class: 'card actions-card' }, reproduce, downloads, draw));
   }
 
   function renderAnalysis(): void {

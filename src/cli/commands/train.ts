@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RECIPE } from '../../train/recipe.js';
-import { formatRunSpec, readRunSpecFile, type RunSpec } from '../../train/run-spec.js';
+import { formatRunSpec, type RunSpec } from '../../train/run-spec.js';
+import { readRunSpecFile } from '../../train/run-spec-file.js';
 import { runSpec } from '../../run/run.js';
 import { planResume, type ResumePlan } from '../../run/resume.js';
 import { MnistLabError } from '../../util/errors.js';

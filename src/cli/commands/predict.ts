@@ -5,15 +5,14 @@
  */
 import { Command, Option } from 'commander';
 import { Tensor } from '../../tensor/tensor.js';
-import { noGrad } from '../../tensor/grad-mode.js';
 import { loadMnist } from '../../data/mnist.js';
-import { MNIST_MEAN, MNIST_STD, normalize } from '../../data/transforms/normalize.js';
 import { rgbaToGray, toMnistDigit } from '../../data/digit-image.js';
 import { readPngFile } from '../../io/png-image.js';
 import { MnistLabError } from '../../util/errors.js';
 import { choice, nonNegativeInt, positiveInt } from '../options.js';
 import { defaultThreads, startBackend, type BackendName } from '../../backend/engine.js';
 import { meanProbabilityLog } from '../../models/ensemble.js';
+import { classifyDigit } from '../../models/classify-digit.js';
 import { loadModelsFromCheckpoints } from './load-model.js';
 
 interface PredictFlags {
@@ -64,12 +63,13 @@ export function addPredictCommand(program: Command): void {
           pixels = Float32Array.from(test.images.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
           label = test.labels[i]!;
         }
-        normalize(pixels, MNIST_MEAN, MNIST_STD);
-        const x = Tensor.from(pixels, [1, 1, 28, 28]);
-        const outs = loaded.map((l) => noGrad(() => l.model.call(x)));
-        const memberProbs = outs.map((out) => Array.from(out.data, (v) => Math.exp(v)));
+        // The Draw page reads a digit with the same function.
+        const readings = loaded.map((l) => classifyDigit(l.model, pixels));
+        const memberProbs = readings.map((r) => r.probabilities);
         const ensemble = loaded.length > 1;
-        const probs = ensemble ? Array.from(meanProbabilityLog(outs).data, (v) => Math.exp(v)) : memberProbs[0]!;
+        const probs = ensemble
+          ? Array.from(meanProbabilityLog(readings.map((r) => Tensor.from(r.logProbabilities, [1, r.logProbabilities.length]))).data, (v) => Math.exp(v))
+          : memberProbs[0]!;
         const digit = argmax(probs);
         const members = loaded.map((l, i) => ({ checkpoint: l.weights, model: l.modelName, digit: argmax(memberProbs[i]!), probabilities: memberProbs[i]! }));
         if (flags.json) {

@@ -1,6 +1,6 @@
 /**
  * Per-kernel profile of one model's training step (quick diagnostic; npm run bench has the full report):
- *   node dist/bench/profile-step.js [--model mnist8k-m3] [--threads 2] [--batch 128] [--steps 30]
+ *   node dist/bench/profile-step.js [--model mnist8k-m3] [--threads 2] [--batch 128] [--steps 30] [--conv-algorithm gemm|winograd]
  */
 import { performance } from 'node:perf_hooks';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
@@ -28,7 +28,8 @@ const threads = count('threads', 2);
 const steps = count('steps', 30);
 const batch = count('batch', 128);
 const modelName = String(flag('model', 'mnist8k-m3'));
-const inner = await createWasmBackend({ threads });
+const convAlgorithm = flag('conv-algorithm', 'gemm') === 'winograd' ? 'winograd' : 'gemm';
+const inner = await createWasmBackend({ threads, convAlgorithm });
 const { backend, totals } = instrumentBackend(inner, (m, args) => {
   const a = args[0] as Float32Array;
   return `${m} ${a.length}`;

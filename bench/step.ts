@@ -3,6 +3,7 @@
  * backward, SGD step inside scope()) and median inference-batch time.
  *
  *   node dist/bench/step.js [--model mnist8k-m3] [--threads 2] [--steps 40] [--infer 10] [--batch 128] [--json]
+ *     [--conv-algorithm gemm|winograd]
  *
  * --json prints one JSON line instead (bench/compare-pytorch.ts reads it).
  */
@@ -26,7 +27,8 @@ const threads = Number(flag('threads', '2'));
 const steps = Number(flag('steps', '40'));
 const inferReps = Number(flag('infer', '10'));
 const batch = Number(flag('batch', '128'));
-const backend = await createWasmBackend({ threads });
+const convAlgorithm = flag('conv-algorithm', 'gemm') === 'winograd' ? 'winograd' : 'gemm';
+const backend = await createWasmBackend({ threads, convAlgorithm });
 // A/B switch for the zero-skipping hint (diagnostic).
 if (process.argv.includes('--always-zero')) (backend as { nextAllocOverwritten?: () => void }).nextAllocOverwritten = undefined;
 setBackend(backend);

@@ -2,7 +2,7 @@
 import { nodeHost } from './node-host.js';
 import { createWasmBackendOn, type WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 
-export type { WasmBackend, WasmBackendOptions } from './wasm-backend.js';
+export type { ConvAlgorithm, WasmBackend, WasmBackendOptions } from './wasm-backend.js';
 export type { ArenaStats } from './shared-arena.js';
 
 export function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {

@@ -92,6 +92,16 @@ export const JOB_LAYOUTS = {
   /** out[i] = dropoutUniform(seed, i) as an f32 (exact: 24 bits), for the test that the kernels' hash is random-hash.ts's. */
   dropout_uniform: { out: 'ptr', length: 'i32', seed: 'i32', ...HASH_MULTIPLIERS },
   multiply: { a: 'ptr', b: 'ptr', out: 'ptr', length: 'i32' },
+  /**
+   * Winograd F(2×2, 3×3) versions of the three conv tasks (assembly/winograd.ts): groups 1, 3×3,
+   * stride 1, dilation 1, padH = padW <= 2; same operands as the conv2d tasks.
+   */
+  conv2d_winograd_forward: CONV2D,
+  conv2d_winograd_backward_input: CONV2D,
+  conv2d_winograd_backward_weight: { ...CONV2D, chunks: 'i32' },
+  /** Depthwise 3×3 (groups = cIn = cOut), stride 1, dilation 1, padH = padW <= 2 (assembly/depthwise.ts); the conv2d operands. */
+  depthwise3x3_forward: CONV2D,
+  depthwise3x3_backward_input: CONV2D,
 } as const satisfies { readonly [task: string]: JobLayout };
 
 export type TaskName = keyof typeof JOB_LAYOUTS;

@@ -23,6 +23,11 @@ export interface KernelExports {
   conv2d_backward_input_scratch: ScratchFunction;
   conv2d_backward_weight_scratch: ScratchFunction;
   matmul_scratch: ScratchFunction;
+  conv2d_winograd_forward_scratch: ScratchFunction;
+  conv2d_winograd_backward_input_scratch: ScratchFunction;
+  conv2d_winograd_backward_weight_scratch: ScratchFunction;
+  depthwise3x3_forward_scratch: ScratchFunction;
+  depthwise3x3_backward_input_scratch: ScratchFunction;
 }
 
 /** The task functions of an instance, indexed by task id. */

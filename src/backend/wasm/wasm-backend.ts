@@ -37,7 +37,21 @@ export interface WasmBackendOptions {
   readonly spinMs?: number;
   /** Upper bound of the shared memory in MiB (default 2048; an unshared memory is allocated at this size, default 1024). */
   readonly maxMemoryMiB?: number;
+  /**
+   * How dense 3×3 stride-1 convolutions run (default 'gemm'): 'winograd' uses F(2×2, 3×3)
+   * (assembly/winograd.ts), fewer multiply-adds but other bits (and a looser error bound) than the
+   * GEMM path, so recorded experiments keep 'gemm' until it is chosen on purpose. Other shapes
+   * always take the GEMM path.
+   */
+  readonly convAlgorithm?: ConvAlgorithm;
+  /**
+   * Runs depthwise 3×3 convs on the GEMM path instead of assembly/depthwise.ts (same bits, slower):
+   * for the tests that prove the two agree bit for bit, and for A/B benchmarks.
+   */
+  readonly depthwiseViaGemm?: boolean;
 }
+
+export type ConvAlgorithm = 'gemm' | 'winograd';
 
 export interface WasmBackend extends Backend {
   /** Stops the worker threads; the backend keeps working on the calling thread alone. */
@@ -74,7 +88,9 @@ export async function createWasmBackendOn(host: WasmHost, options: WasmBackendOp
   const pool = new ThreadPool(control, taskTable(instance.exports), threads - 1, host.callerCanBlock);
   const zeroBytes = instance.exports['zero_bytes'] as (ptr: number, bytes: number) => void;
   const arena = new SharedArena(memory, HEAP_BYTE_OFFSET, maxPages * WASM_PAGE_BYTES, zeroBytes);
-  return new WasmKernels(instance.exports as unknown as KernelExports, arena, pool, threads, workers);
+  const convAlgorithm = options.convAlgorithm ?? 'gemm';
+  if (convAlgorithm !== 'gemm' && convAlgorithm !== 'winograd') throw new Error(`wasm backend: unknown convAlgorithm ${String(convAlgorithm)}`);
+  return new WasmKernels(instance.exports as unknown as KernelExports, arena, pool, threads, workers, convAlgorithm === 'winograd', !options.depthwiseViaGemm);
 }
 
 class WasmKernels implements WasmBackend {
@@ -94,6 +110,9 @@ class WasmKernels implements WasmBackend {
     private readonly pool: ThreadPool,
     readonly threads: number,
     private readonly workers: WorkerHandle[],
+    private readonly winograd: boolean,
+    /** False with WasmBackendOptions.depthwiseViaGemm. */
+    private readonly depthwise: boolean,
   ) {
     this.jobs = createJobs(arena.buffer, pool);
   }
@@ -140,6 +159,18 @@ class WasmKernels implements WasmBackend {
       reference.conv2dForward(x, weight, bias, out, g);
       return;
     }
+    if (this.depthwise && depthwiseFits(g)) {
+      const job = this.convJob(this.jobs.depthwise3x3_forward, x, weight, bias, out, g);
+      this.setScratch(job, this.kernels.depthwise3x3_forward_scratch(JOB_BYTE_OFFSET));
+      job.run(convMacs(g) >= PARALLEL_MACS);
+      return;
+    }
+    if (this.winograd && winogradFits(g)) {
+      const job = this.convJob(this.jobs.conv2d_winograd_forward, x, weight, bias, out, g);
+      this.setScratch(job, this.kernels.conv2d_winograd_forward_scratch(JOB_BYTE_OFFSET));
+      job.run(convMacs(g) >= PARALLEL_MACS);
+      return;
+    }
     const job = this.convJob(this.jobs.conv2d_forward, x, weight, bias, out, g);
     this.setScratch(job, this.kernels.conv2d_forward_scratch(JOB_BYTE_OFFSET));
     job.run(convMacs(g) >= PARALLEL_MACS);
@@ -148,6 +179,18 @@ class WasmKernels implements WasmBackend {
   conv2dBackwardInput(dy: Float32Array, weight: Float32Array, dx: Float32Array, g: Conv2dGeometry): void {
     if (!this.ours(dy, weight, dx)) {
       reference.conv2dBackwardInput(dy, weight, dx, g);
+      return;
+    }
+    if (this.depthwise && depthwiseFits(g)) {
+      const job = this.convJob(this.jobs.depthwise3x3_backward_input, dy, weight, null, dx, g);
+      this.setScratch(job, this.kernels.depthwise3x3_backward_input_scratch(JOB_BYTE_OFFSET));
+      job.run(convMacs(g) >= PARALLEL_MACS);
+      return;
+    }
+    if (this.winograd && winogradFits(g)) {
+      const job = this.convJob(this.jobs.conv2d_winograd_backward_input, dy, weight, null, dx, g);
+      this.setScratch(job, this.kernels.conv2d_winograd_backward_input_scratch(JOB_BYTE_OFFSET));
+      job.run(convMacs(g) >= PARALLEL_MACS);
       return;
     }
     const job = this.convJob(this.jobs.conv2d_backward_input, dy, weight, null, dx, g);
@@ -167,9 +210,15 @@ class WasmKernels implements WasmBackend {
     const weightSize = g.cOut * (g.cIn / g.groups) * g.kH * g.kW;
     const chunks = Math.min(g.n, WEIGHT_GRAD_CHUNKS);
     const partials = this.partials(chunks * weightSize * 4);
-    const job = this.convJob(this.jobs.conv2d_backward_weight, x, dy, null, partials, g).set('chunks', chunks);
-    this.setScratch(job, this.kernels.conv2d_backward_weight_scratch(JOB_BYTE_OFFSET));
-    job.run(convMacs(g) >= PARALLEL_MACS);
+    if (this.winograd && winogradFits(g) && g.outW >= 7) {
+      const job = this.convJob(this.jobs.conv2d_winograd_backward_weight, x, dy, null, partials, g).set('chunks', chunks);
+      this.setScratch(job, this.kernels.conv2d_winograd_backward_weight_scratch(JOB_BYTE_OFFSET));
+      job.run(convMacs(g) >= PARALLEL_MACS);
+    } else {
+      const job = this.convJob(this.jobs.conv2d_backward_weight, x, dy, null, partials, g).set('chunks', chunks);
+      this.setScratch(job, this.kernels.conv2d_backward_weight_scratch(JOB_BYTE_OFFSET));
+      job.run(convMacs(g) >= PARALLEL_MACS);
+    }
     this.jobs.reduce_partials.set('dst', dWeight).set('src', partials).set('count', chunks).set('length', weightSize).run(false);
   }
 
@@ -378,6 +427,29 @@ class WasmKernels implements WasmBackend {
 
 function convMacs(g: Conv2dGeometry): number {
   return g.n * g.cOut * g.outH * g.outW * (g.cIn / g.groups) * g.kH * g.kW;
+}
+
+/**
+ * The convolutions that take assembly/winograd.ts when it is on: dense 3×3, stride 1, undilated,
+ * the same padding (at most 2) on both axes, and at least 4 channels each way. Measured at 1 thread
+ * (bench/ab.ts, batch 64): with 1 input channel (a stem's first conv) each pass's GEMM has K = 1 and
+ * Winograd ran 1.3-2.7× slower; at 10-16 channels it took 0.62-0.93× the GEMM path's time. The weight
+ * gradient of an output under 7 wide (fewer than 4 tiles a row, padded to 4) was 1.00-1.08× slower,
+ * so that pass keeps the GEMM path there.
+ */
+function winogradFits(g: Conv2dGeometry): boolean {
+  return g.groups === 1 && g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 &&
+    g.dilationW === 1 && g.padH === g.padW && g.padH <= 2 && g.cIn >= 4 && g.cOut >= 4;
+}
+
+/**
+ * The convolutions of assembly/depthwise.ts: depthwise 3×3 (one filter per channel), stride 1,
+ * undilated, the same padding (at most 2) on both axes. Its forward and backward-input sums are the
+ * GEMM path's, bit for bit, so it needs no option (the weight gradient stays on the GEMM path).
+ */
+function depthwiseFits(g: Conv2dGeometry): boolean {
+  return g.groups === g.cIn && g.cOut === g.cIn && g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 &&
+    g.dilationH === 1 && g.dilationW === 1 && g.padH === g.padW && g.padH <= 2;
 }
 
 function batchNormSize(s: BatchNormShape): number {

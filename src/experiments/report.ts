@@ -11,6 +11,8 @@ import { MnistLabError } from '../util/errors.js';
 import { loadGoals } from './goals.js';
 import { loadExperiments } from './registry.js';
 import { readResult } from './runner.js';
+import { SEEDS_REPORT_FILE, writeSeedsReport } from './seeds-report.js';
+import { voteEnsemble, type VoteEnsemble } from '../report/vote-ensemble.js';
 
 /**
  * The best experiment is the one with the highest mean test accuracy over the goals' last epochs
@@ -33,7 +35,7 @@ export interface ExperimentsReportOptions {
   outDir: string;
 }
 
-export async function writeExperimentsReport(o: ExperimentsReportOptions): Promise<{ readme: string; experiments: number }> {
+export async function writeExperimentsReport(o: ExperimentsReportOptions): Promise<{ readme: string; seeds: string; experiments: number }> {
   const experiments = await loadExperiments();
   const goals = await loadGoals();
   // Numbers come from the recorded results; the words (title, target, analysis, how the recipe was
@@ -47,6 +49,11 @@ export async function writeExperimentsReport(o: ExperimentsReportOptions): Promi
   const chosen = bestExperimentSeed(results, goals);
   const test = loadMnist({ valSplit: 0 }).test;
   let best: BestModelPredictions | null = null;
+  // The best experiment's seeds, voted: the one ensemble row (its count is the sum of its members').
+  let ensemble: VoteEnsemble | null = null;
+  if (chosen && chosen.result.seeds.length >= 2 && chosen.result.seeds.every((s) => s.testPredictions.length === test.n)) {
+    ensemble = voteEnsemble(chosen.result, test.labels);
+  }
   if (chosen) {
     const run = chosen.result.seeds.find((s) => s.seed === chosen.seed)!;
     const labels = Array.from(test.labels.subarray(0, run.testPredictions.length));
@@ -54,6 +61,9 @@ export async function writeExperimentsReport(o: ExperimentsReportOptions): Promi
   }
   // Loaded on demand: the plotting stack (vega, resvg) is only needed here.
   const { writeReport } = await import('../report/experiment-report.js');
-  const out = await writeReport(results, best, o.outDir, { goals, testImages: test });
-  return { readme: out.readme, experiments: results.length };
+  const out = await writeReport(results, best, o.outDir, { goals, testImages: test, ensemble, seedsReport: SEEDS_REPORT_FILE });
+  // After the experiments' charts, whose SVGs number their clip paths per process: drawn first, the
+  // seeds page's charts would renumber every committed chart without changing a mark.
+  const seeds = await writeSeedsReport({ resultsDir: o.resultsDir, outDir: o.outDir, lastEpochs: goals.lastEpochs, results });
+  return { readme: out.readme, seeds, experiments: results.length };
 }

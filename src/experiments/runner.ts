@@ -29,6 +29,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Runs one seed's spec: runSpec here (the default), or a queue's workers (QueueExecutor.runSpec). */
   run?: (spec: RunSpec, hooks: RunHooks) => Promise<SeedRunOutcome>;
+  /** Hand out every seed at once (with a queue: its workers run them side by side). */
+  concurrent?: boolean;
 }
 
 /** What the runner needs back from a seed's run. */
@@ -63,38 +65,62 @@ export function readResult(resultsDir: string, name: string): ExperimentResult |
   }
 }
 
-/** Runs every seed of one experiment; returns the merged result, or null if interrupted first. */
+/**
+ * Runs every seed of one experiment; returns the merged result, or null if interrupted first.
+ * With `concurrent` (a queue's workers run the seeds) every seed is handed out at once and recorded
+ * as it finishes, in whatever order; otherwise the seeds run one after another here.
+ */
 export async function runExperiment(e: NamedExperiment, o: RunOptions): Promise<ExperimentResult | null> {
   mkdirSync(o.resultsDir, { recursive: true });
   let result: ExperimentResult | null = null;
-  for (const seed of o.seeds) {
+  let interrupted = false;
+  const runSeed = async (seed: number): Promise<void> => {
     const spec = experimentRunSpec(e, seed, o);
-    // A rerun of a seed starts afresh: its old folder's checkpoints belong to the run being replaced.
     const log: string[] = [];
     o.log(`== ${e.name} (${e.model}), seed ${seed} ==`);
+    // A rerun of a seed starts afresh: its old folder's checkpoints belong to the run being replaced.
     const r = await (o.run ?? runSpec)(spec, {
       signal: o.signal, collectTestPredictions: true, replaceExisting: true,
       log: (line) => {
         log.push(line);
-        o.log(line);
+        o.log(o.concurrent ? `[seed ${seed}] ${line}` : line);
       },
     });
-    if (r.interrupted) return result;
-    const run: SeedRun = {
-      seed, spec, history: testedHistory(r.history, `${e.name} seed ${seed}`), log, runDir: relative(process.cwd(), spec.outDir!),
-      testPredictions: Array.from(r.testPredictions!).join(''),
-    };
-    const previous = readResult(o.resultsDir, e.name);
-    const keep = previous && previous.parameters === r.parameters ? previous.seeds.filter((s) => s.seed !== seed) : [];
-    result = {
-      name: e.name, title: e.title, model: e.model, parameters: r.parameters,
-      target: e.target, analysis: e.analysis, recipe: e.recipe, derivedFrom: e.derivedFrom, chosenOn: e.chosenOn,
-      summary: r.summary, summaryText: r.summaryText,
-      seeds: [...keep, run].sort((a, b) => a.seed - b.seed),
-      environment: { machine: r.environment.machine, node: r.environment.node, threads: r.threads, backend: spec.backend, mnistLab: r.environment.mnistLab },
-      finishedAt: new Date().toISOString(),
-    };
-    writeFileAtomicSync(join(o.resultsDir, `${e.name}.json`), `${JSON.stringify(result, null, 1)}\n`);
+    if (r.interrupted) {
+      interrupted = true;
+      return;
+    }
+    // Reads, merges and writes in one synchronous stretch, so seeds finishing together never lose each other's records.
+    result = recordSeed(e, o, seed, spec, r, log);
+  };
+  if (o.concurrent) {
+    const outcomes = await Promise.allSettled(o.seeds.map(runSeed));
+    const failed = outcomes.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failed) throw failed.reason;
+  } else {
+    for (const seed of o.seeds) {
+      await runSeed(seed);
+      if (interrupted) break;
+    }
   }
+  return result;
+}
+
+function recordSeed(e: NamedExperiment, o: RunOptions, seed: number, spec: RunSpec, r: SeedRunOutcome, log: string[]): ExperimentResult {
+  const run: SeedRun = {
+    seed, spec, history: testedHistory(r.history, `${e.name} seed ${seed}`), log, runDir: relative(process.cwd(), spec.outDir!),
+    testPredictions: Array.from(r.testPredictions!).join(''),
+  };
+  const previous = readResult(o.resultsDir, e.name);
+  const keep = previous && previous.parameters === r.parameters ? previous.seeds.filter((s) => s.seed !== seed) : [];
+  const result: ExperimentResult = {
+    name: e.name, title: e.title, model: e.model, parameters: r.parameters,
+    target: e.target, analysis: e.analysis, recipe: e.recipe, derivedFrom: e.derivedFrom, chosenOn: e.chosenOn,
+    summary: r.summary, summaryText: r.summaryText,
+    seeds: [...keep, run].sort((a, b) => a.seed - b.seed),
+    environment: { machine: r.environment.machine, node: r.environment.node, threads: r.threads, backend: spec.backend, mnistLab: r.environment.mnistLab },
+    finishedAt: new Date().toISOString(),
+  };
+  writeFileAtomicSync(join(o.resultsDir, `${e.name}.json`), `${JSON.stringify(result, null, 1)}\n`);
   return result;
 }

@@ -27,6 +27,7 @@ import {
 import { codeBlock, escapeHtml, markdownTable, percent } from './markdown.js';
 import { curvesSpec, frontierSpec } from './plots.js';
 import { fontStatus, writeChart } from './render-chart.js';
+import { VOTE_RULE, type VoteEnsemble } from './vote-ensemble.js';
 
 export { experimentStats, checkGoal } from './experiment-stats.js';
 export type { Goal, ReportGoals } from './goals.js';
@@ -39,6 +40,10 @@ export interface ReportOptions {
   testImages?: Pick<Dataset, 'images' | 'labels' | 'n' | 'height' | 'width'> & Partial<Pick<Dataset, 'sourceIndices'>>;
   /** How many misclassified digits the grid shows (default 64). */
   maxMisclassified?: number;
+  /** The best experiment's seeds as one voted ensemble (one extra row, outside the goals); null or absent: none. */
+  ensemble?: VoteEnsemble | null;
+  /** The seeds report's file name beside README.md (e.g. 'seeds.md'), linked from the top; absent: no link. */
+  seedsReport?: string;
 }
 
 export interface ReportOutput {
@@ -121,6 +126,37 @@ function comparisonSection(stats: readonly ExperimentStats[], goals: ReportGoals
   }
   const aligned: ('l' | 'r')[] = ['l', ...new Array<'r'>(header.length - 1).fill('r')];
   return ['## Comparison', '', markdownTable(header, rows, aligned), '', ...notes].join('\n');
+}
+
+/**
+ * One row for the ensemble of the best experiment's seeds. Its parameter count is the sum of its
+ * members', which is what running it costs, so it is set apart from the comparison and the goals.
+ */
+function signedPoints(points: number): string {
+  return `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(2)}`;
+}
+
+export function ensembleSection(e: VoteEnsemble, goals: ReportGoals): string {
+  const budget = Math.max(...goals.goals.map((g) => g.maxParameters));
+  const members = e.memberCorrect.map((c) => (100 * c) / e.total);
+  const row = [
+    `\`${e.experiment}\`, seeds ${e.seeds.join(', ')}, majority vote`,
+    `${formatThousands(e.parameters)} (${e.seeds.length} × ${formatThousands(e.memberParameters)})`,
+    `${percent(e.accuracy)} (${e.correct}/${e.total})`,
+    `${percent(Math.min(...members))}–${percent(Math.max(...members))}`,
+    String(e.ties),
+    e.parameters > budget ? `no: ${formatThousands(e.parameters)} parameters is over every goal's budget` : 'only as its total count',
+  ];
+  return [
+    `## Ensemble of the best experiment's seeds`,
+    '',
+    markdownTable(['ensemble', 'parameters (sum of members)', 'test accuracy', "members' final test accuracy", 'tied votes', 'counts toward a goal'], [row], ['l', 'r', 'r', 'r', 'r', 'l']),
+    '',
+    `- How: ${VOTE_RULE}. The recorded results keep each seed's final predicted class for every test image, not its probabilities or its weights, so this is hard voting; \`mnist-lab eval RUN...\` on the members' checkpoints averages their probabilities instead (and reports the loss), when the checkpoints are on disk.`,
+    `- Against its members: ${signedPoints(e.accuracy - members.reduce((a, b) => a + b, 0) / members.length)} points over their mean final accuracy (${percent(members.reduce((a, b) => a + b, 0) / members.length, 3)}), ${signedPoints(e.accuracy - Math.max(...members))} over the best of them.`,
+    `- Running it means running all ${e.seeds.length} models, so its parameter count is the sum, ${formatThousands(e.parameters)}: it is not a model within any goal's budget (at most ${formatThousands(budget)} parameters), and the comparison and the goals above do not include it.`,
+    `- The members are the same network trained from ${e.seeds.length} seeds, with the same recipe, on the same 60,000 images; the vote is scored on the same 10,000 test images the members were scored on. No choice was made on this score.`,
+  ].join('\n');
 }
 
 function goalsSection(results: readonly ExperimentResult[], goals: ReportGoals): string {
@@ -384,8 +420,10 @@ export async function writeReport(
 
   const latest = [...sorted.map((r) => r.finishedAt)].sort().at(-1);
   const sections = [
-    `# mnist-lab experiments\n\n${sorted.length} experiment${sorted.length === 1 ? '' : 's'}; every number below is computed from the recorded per-epoch histories (latest run finished ${latest}).`,
+    `# mnist-lab experiments\n\n${sorted.length} experiment${sorted.length === 1 ? '' : 's'}; every number below is computed from the recorded per-epoch histories (latest run finished ${latest}).` +
+      (options.seedsReport ? `\n\nThe seed projects' own results beside mnist-lab's runs of their models and recipes: [${options.seedsReport}](${options.seedsReport}).` : ''),
     comparisonSection(stats, goals),
+    ...(options.ensemble ? [ensembleSection(options.ensemble, goals)] : []),
     goalsSection(sorted, goals),
     ['## Parameters vs accuracy', '', image('parameters vs accuracy', 'frontier')].join('\n'),
     ['## Experiments', '', sorted.map((r, i) => experimentSection(r, stats[i]!, goals)).join('\n\n')].join('\n'),

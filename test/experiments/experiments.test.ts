@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { experimentNames, loadExperiments } from '../../src/experiments/registry.js';
-import { readResult, runExperiment } from '../../src/experiments/runner.js';
+import { experimentRunSpec, readResult, runExperiment } from '../../src/experiments/runner.js';
+import { runSpec } from '../../src/run/run.js';
 import { loadGoals } from '../../src/experiments/goals.js';
 import { createModel } from '../../src/models/zoo.js';
 import { writeReport, experimentStats } from '../../src/report/experiment-report.js';
@@ -116,6 +117,30 @@ describe('experiments', () => {
         result.parameters.toLocaleString('en-US'), s.bestTrainAccuracy.toFixed(2), s.bestTestAccuracy.toFixed(2),
         s.lastMin.toFixed(2), `${s.lastMeanAccuracy.mean.toFixed(2)}${std}`, String(s.seedCount),
       ], `README row for ${e.name}`);
+    }
+  });
+
+  it('with concurrent seeds (a queue), every seed is recorded whatever order they finish in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-lab-exp-concurrent-'));
+    try {
+      const [experiment] = await loadExperiments(['03-mnist8k-m3']);
+      const quick = { resultsDir: join(dir, 'results'), runsDir: join(dir, 'runs'), threads: 2, backend: 'wasm' as const, epochs: 1, limitTrain: 200, limitTest: 100, log: () => {} };
+      // One real outcome, handed back for every seed with delays that make the seeds finish in reverse order.
+      const real = await runSpec(experimentRunSpec(experiment!, 1, quick), { collectTestPredictions: true, replaceExisting: true });
+      const started: number[] = [];
+      const result = await runExperiment(experiment!, {
+        ...quick, seeds: [1, 2, 3], concurrent: true,
+        run: async (spec) => {
+          started.push(spec.seed);
+          await new Promise((resolve) => setTimeout(resolve, (4 - spec.seed) * 60));
+          return real;
+        },
+      });
+      assert.deepEqual(started, [1, 2, 3], 'every seed is handed out before any finishes');
+      assert.deepEqual(result?.seeds.map((x) => x.seed), [1, 2, 3]);
+      assert.deepEqual(readResult(quick.resultsDir, experiment!.name)?.seeds.map((x) => x.spec!.seed), [1, 2, 3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -58,7 +58,7 @@ export function addExperimentsCommand(program: Command): void {
             await runExperiment(e, {
               seeds: f.seeds ?? e.seeds, resultsDir: f.resultsDir, runsDir: f.runsDir, threads: f.threads ?? null, backend: f.backend,
               epochs: f.epochs, limitTrain: f.limitTrain, limitTest: f.limitTest, signal, log,
-              ...(queue && { run: (spec, hooks) => queue.runSpec(spec, hooks) }),
+              ...(queue && { run: (spec, hooks) => queue.runSpec(spec, hooks), concurrent: true }),
             });
             if (signal.aborted) break;
           }
@@ -82,11 +82,11 @@ export function addExperimentsCommand(program: Command): void {
 
   cmd
     .command('report')
-    .description('write reports/README.md and its plots from the recorded results')
+    .description('write reports/README.md, its plots and reports/seeds.md from the recorded results')
     .option('--results-dir <dir>', 'where results JSON is read from', DEFAULT_RESULTS)
     .option('-o, --out <dir>', 'report directory', DEFAULT_REPORT)
     .action(async (f: { resultsDir: string; out: string }) => {
-      const { readme, experiments } = await writeExperimentsReport({ resultsDir: f.resultsDir, outDir: f.out });
-      process.stdout.write(`wrote ${resolve(readme)} from ${experiments} experiment(s)\n`);
+      const { readme, seeds, experiments } = await writeExperimentsReport({ resultsDir: f.resultsDir, outDir: f.out });
+      process.stdout.write(`wrote ${resolve(readme)} from ${experiments} experiment(s), and ${resolve(seeds)}\n`);
     });
 }

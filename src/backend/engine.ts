@@ -23,15 +23,15 @@ export function defaultThreads(): number {
 }
 
 /**
- * EXPERIMENTAL: MNIST_LAB_CONV_ALGORITHM=winograd runs the dense 3×3 convolutions of every wasm
- * backend this process starts on Winograd F(2×2, 3×3) (WasmBackendOptions.convAlgorithm). It
- * changes the bits of seeded runs, so it is not in RunSpec and the default stays 'gemm' until the
- * recorded experiments are re-run with it; it exists to A/B whole runs.
+ * MNIST_LAB_CONV_ALGORITHM=gemm runs the dense 3×3 convolutions of every wasm backend this process
+ * starts on the GEMM path instead of the default Winograd (WasmBackendOptions.convAlgorithm): the
+ * path the experiments recorded before 2026-12-02 ran on, which reproduces their bits. Not a RunSpec
+ * field: it changes how a result is computed, not what is computed.
  */
-function convAlgorithmFromEnvironment(): ConvAlgorithm {
+function convAlgorithmFromEnvironment(): ConvAlgorithm | undefined {
   const value = process.env['MNIST_LAB_CONV_ALGORITHM'];
-  if (value === undefined || value === '' || value === 'gemm') return 'gemm';
-  if (value === 'winograd') return 'winograd';
+  if (value === undefined || value === '') return undefined;
+  if (value === 'gemm' || value === 'winograd') return value;
   throw new MnistLabError(`MNIST_LAB_CONV_ALGORITHM is '${value}'; set it to 'gemm' or 'winograd', or unset it`);
 }
 
@@ -40,7 +40,8 @@ export async function startBackend(name: BackendName, threads: number): Promise<
     setBackend(createReferenceBackend());
     return { name, threads: 1, close: () => {} };
   }
-  const backend = await createWasmBackend({ threads, convAlgorithm: convAlgorithmFromEnvironment() });
+  const convAlgorithm = convAlgorithmFromEnvironment();
+  const backend = await createWasmBackend({ threads, ...(convAlgorithm && { convAlgorithm }) });
   setBackend(backend);
   return {
     name,

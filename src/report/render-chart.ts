@@ -14,8 +14,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { View, parse, type ViewOptions } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ViewOptions } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export type { TopLevelSpec };
@@ -111,6 +111,8 @@ export interface RenderedSvg {
 export async function chartSvg(spec: TopLevelSpec): Promise<RenderedSvg> {
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
+  // Loaded on first use: vega and vega-lite add about 35 MB to a process, and most commands (train) never draw.
+  const [{ View, parse }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec, { logger }).spec), { renderer: 'none', logger, logLevel: 2 });
   try {
     return { svg: await view.toSVG(), warnings };

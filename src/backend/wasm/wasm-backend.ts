@@ -38,10 +38,11 @@ export interface WasmBackendOptions {
   /** Upper bound of the shared memory in MiB (default 2048; an unshared memory is allocated at this size, default 1024). */
   readonly maxMemoryMiB?: number;
   /**
-   * How dense 3×3 stride-1 convolutions run (default 'gemm'): 'winograd' uses F(2×2, 3×3)
-   * (assembly/winograd.ts), fewer multiply-adds but other bits (and a looser error bound) than the
-   * GEMM path, so recorded experiments keep 'gemm' until it is chosen on purpose. Other shapes
-   * always take the GEMM path.
+   * How dense 3×3 stride-1 convolutions run (default 'winograd', where winogradFits says it pays):
+   * F(2×2, 3×3) (assembly/winograd.ts) does 2.25× fewer multiply-adds than the GEMM path and ends
+   * with other bits, within the same error as GEMM on real activations (test/backend/wasm-winograd).
+   * 'gemm' is the path experiments were recorded with before 2026-12-02 (notes/NOTES.md): it
+   * reproduces those results to the bit. Other shapes always take the GEMM path.
    */
   readonly convAlgorithm?: ConvAlgorithm;
   /**
@@ -88,7 +89,7 @@ export async function createWasmBackendOn(host: WasmHost, options: WasmBackendOp
   const pool = new ThreadPool(control, taskTable(instance.exports), threads - 1, host.callerCanBlock);
   const zeroBytes = instance.exports['zero_bytes'] as (ptr: number, bytes: number) => void;
   const arena = new SharedArena(memory, HEAP_BYTE_OFFSET, maxPages * WASM_PAGE_BYTES, zeroBytes);
-  const convAlgorithm = options.convAlgorithm ?? 'gemm';
+  const convAlgorithm = options.convAlgorithm ?? 'winograd';
   if (convAlgorithm !== 'gemm' && convAlgorithm !== 'winograd') throw new Error(`wasm backend: unknown convAlgorithm ${String(convAlgorithm)}`);
   return new WasmKernels(instance.exports as unknown as KernelExports, arena, pool, threads, workers, convAlgorithm === 'winograd', !options.depthwiseViaGemm);
 }

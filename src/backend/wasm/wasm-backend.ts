@@ -18,7 +18,7 @@ import * as referencePool from '../reference/pool2d.js';
 import * as referenceElementwise from '../reference/elementwise.js';
 import type { WasmHost, WorkerHandle } from './host.js';
 import {
-  CONTROL_BYTE_OFFSET, CONTROL_SLOTS, HEAP_BYTE_OFFSET, JOB_BYTE_OFFSET, WASM_PAGE_BYTES, taskTable, type KernelExports,
+  CONTROL_BYTE_OFFSET, CONTROL_SLOTS, HEAP_BYTE_OFFSET, JOB_BYTE_OFFSET, WASM_PAGE_BYTES, taskTable, type KernelExports, type ScratchFunction,
 } from './kernel-module.js';
 import { createJobs, type Job, type Jobs } from './job.js';
 import type {
@@ -160,21 +160,10 @@ class WasmKernels implements WasmBackend {
       reference.conv2dForward(x, weight, bias, out, g);
       return;
     }
-    if (this.depthwise && depthwiseFits(g)) {
-      const job = this.convJob(this.jobs.depthwise3x3_forward, x, weight, bias, out, g);
-      this.setScratch(job, this.kernels.depthwise3x3_forward_scratch(JOB_BYTE_OFFSET));
-      job.run(convMacs(g) >= PARALLEL_MACS);
-      return;
-    }
-    if (this.winograd && winogradFits(g)) {
-      const job = this.convJob(this.jobs.conv2d_winograd_forward, x, weight, bias, out, g);
-      this.setScratch(job, this.kernels.conv2d_winograd_forward_scratch(JOB_BYTE_OFFSET));
-      job.run(convMacs(g) >= PARALLEL_MACS);
-      return;
-    }
-    const job = this.convJob(this.jobs.conv2d_forward, x, weight, bias, out, g);
-    this.setScratch(job, this.kernels.conv2d_forward_scratch(JOB_BYTE_OFFSET));
-    job.run(convMacs(g) >= PARALLEL_MACS);
+    const { jobs, kernels } = this;
+    if (this.depthwise && depthwiseFits(g)) this.runConv(jobs.depthwise3x3_forward, kernels.depthwise3x3_forward_scratch, x, weight, bias, out, g);
+    else if (this.winograd && winogradFits(g)) this.runConv(jobs.conv2d_winograd_forward, kernels.conv2d_winograd_forward_scratch, x, weight, bias, out, g);
+    else this.runConv(jobs.conv2d_forward, kernels.conv2d_forward_scratch, x, weight, bias, out, g);
   }
 
   conv2dBackwardInput(dy: Float32Array, weight: Float32Array, dx: Float32Array, g: Conv2dGeometry): void {
@@ -182,21 +171,10 @@ class WasmKernels implements WasmBackend {
       reference.conv2dBackwardInput(dy, weight, dx, g);
       return;
     }
-    if (this.depthwise && depthwiseFits(g)) {
-      const job = this.convJob(this.jobs.depthwise3x3_backward_input, dy, weight, null, dx, g);
-      this.setScratch(job, this.kernels.depthwise3x3_backward_input_scratch(JOB_BYTE_OFFSET));
-      job.run(convMacs(g) >= PARALLEL_MACS);
-      return;
-    }
-    if (this.winograd && winogradFits(g)) {
-      const job = this.convJob(this.jobs.conv2d_winograd_backward_input, dy, weight, null, dx, g);
-      this.setScratch(job, this.kernels.conv2d_winograd_backward_input_scratch(JOB_BYTE_OFFSET));
-      job.run(convMacs(g) >= PARALLEL_MACS);
-      return;
-    }
-    const job = this.convJob(this.jobs.conv2d_backward_input, dy, weight, null, dx, g);
-    this.setScratch(job, this.kernels.conv2d_backward_input_scratch(JOB_BYTE_OFFSET));
-    job.run(convMacs(g) >= PARALLEL_MACS);
+    const { jobs, kernels } = this;
+    if (this.depthwise && depthwiseFits(g)) this.runConv(jobs.depthwise3x3_backward_input, kernels.depthwise3x3_backward_input_scratch, dy, weight, null, dx, g);
+    else if (this.winograd && winogradFits(g)) this.runConv(jobs.conv2d_winograd_backward_input, kernels.conv2d_winograd_backward_input_scratch, dy, weight, null, dx, g);
+    else this.runConv(jobs.conv2d_backward_input, kernels.conv2d_backward_input_scratch, dy, weight, null, dx, g);
   }
 
   conv2dBackwardWeight(x: Float32Array, dy: Float32Array, dWeight: Float32Array, g: Conv2dGeometry): void {
@@ -211,14 +189,12 @@ class WasmKernels implements WasmBackend {
     const weightSize = g.cOut * (g.cIn / g.groups) * g.kH * g.kW;
     const chunks = Math.min(g.n, WEIGHT_GRAD_CHUNKS);
     const partials = this.partials(chunks * weightSize * 4);
+    // Winograd's weight gradient only pays on planes at least 7 wide (16→16 at 8×8 measured 1.00-1.08× GEMM's time).
+    const { jobs, kernels } = this;
     if (this.winograd && winogradFits(g) && g.outW >= 7) {
-      const job = this.convJob(this.jobs.conv2d_winograd_backward_weight, x, dy, null, partials, g).set('chunks', chunks);
-      this.setScratch(job, this.kernels.conv2d_winograd_backward_weight_scratch(JOB_BYTE_OFFSET));
-      job.run(convMacs(g) >= PARALLEL_MACS);
+      this.runConv(jobs.conv2d_winograd_backward_weight.set('chunks', chunks), kernels.conv2d_winograd_backward_weight_scratch, x, dy, null, partials, g);
     } else {
-      const job = this.convJob(this.jobs.conv2d_backward_weight, x, dy, null, partials, g).set('chunks', chunks);
-      this.setScratch(job, this.kernels.conv2d_backward_weight_scratch(JOB_BYTE_OFFSET));
-      job.run(convMacs(g) >= PARALLEL_MACS);
+      this.runConv(jobs.conv2d_backward_weight.set('chunks', chunks), kernels.conv2d_backward_weight_scratch, x, dy, null, partials, g);
     }
     this.jobs.reduce_partials.set('dst', dWeight).set('src', partials).set('count', chunks).set('length', weightSize).run(false);
   }
@@ -393,6 +369,15 @@ class WasmKernels implements WasmBackend {
   ): J {
     job.set('x', x).set('gamma', gamma).set('beta', beta).set('out', out).set('mean', mean).set('variance', variance).set('invStd', invStd);
     return setBatchNormShape(job, s).set('eps', eps);
+  }
+
+  /** Fills a conv job, sizes the scratch its kernel asks for (the _scratch export reads the filled job) and runs it. */
+  private runConv<J extends Job<Conv2dLayout> & Job<PerThreadScratchLayout>>(
+    job: J, scratch: ScratchFunction, a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array | number, g: Conv2dGeometry,
+  ): void {
+    this.convJob(job, a, b, bias, out, g);
+    this.setScratch(job, scratch(JOB_BYTE_OFFSET));
+    job.run(convMacs(g) >= PARALLEL_MACS);
   }
 
   private convJob<J extends Job<Conv2dLayout>>(

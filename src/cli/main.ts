@@ -3,49 +3,13 @@
  * The mnist-lab command line. A user's mistake (bad flag, missing file, unknown model) prints one
  * line and exits with code 2; anything else is a bug and keeps its stack trace.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { MnistLabError } from '../util/errors.js';
-import { mnistLabVersion } from '../util/version.js';
-import { addTrainCommand } from './commands/train.js';
-import { addEvalCommand } from './commands/eval.js';
-import { addSummaryCommand } from './commands/summary.js';
-import { addModelsCommand } from './commands/models.js';
-import { addPredictCommand } from './commands/predict.js';
-import { addExperimentsCommand } from './commands/experiments.js';
-import { addSweepCommand } from './commands/sweep.js';
-import { addServeCommand } from './commands/serve.js';
-import { addExportCommand } from './commands/export.js';
-import { addWorkerCommand } from './commands/worker.js';
-
-export function buildProgram(): Command {
-  const program = new Command();
-  // Commander shares one output configuration between a program and its subcommands, so this one
-  // hook formats every parse error: one line, with where to look for help.
-  const oneLine = (str: string, write: (s: string) => void): void =>
-    write(str.startsWith('error: ') ? `mnist-lab: ${str.slice(7).trimEnd()} (add --help for usage)\n` : str);
-  program
-    .name('mnist-lab')
-    .description('Design, train and compare tiny CNNs on MNIST: a PyTorch-like engine in TypeScript with WebAssembly SIMD kernels.')
-    .version(mnistLabVersion())
-    .exitOverride()
-    .configureOutput({ outputError: oneLine });
-  addTrainCommand(program);
-  addEvalCommand(program);
-  addSummaryCommand(program);
-  addModelsCommand(program);
-  addPredictCommand(program);
-  addExperimentsCommand(program);
-  addSweepCommand(program);
-  addServeCommand(program);
-  addExportCommand(program);
-  addWorkerCommand(program);
-  for (const cmd of program.commands) cmd.exitOverride();
-  return program;
-}
+import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await (await buildProgram(argv)).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

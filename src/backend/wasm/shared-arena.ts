@@ -72,11 +72,11 @@ export class SharedArena {
    * returns its byte offset. Not watched by the finalizer.
    */
   allocBytes(bytes: number, zero = true): number {
-    const size = sizeClassBytes(bytes);
-    const list = this.freeLists.get(size);
+    let size = sizeClassBytes(bytes);
     let offset: number;
-    if (list !== undefined && list.length > 0) {
-      offset = list.pop()!;
+    const borrowed = this.takeFreeBlock(size);
+    if (borrowed !== null) {
+      [offset, size] = borrowed;
       if (zero) this.zero(offset, bytes);
     } else {
       offset = this.top;
@@ -86,6 +86,22 @@ export class SharedArena {
     this.live.set(offset, size);
     this.liveBytes += size;
     return offset;
+  }
+
+  /**
+   * A free block for a request of class `size`: one of that class, else the smallest free block of the
+   * next classes up to twice the size. Borrowing is what lets differently shaped passes share memory:
+   * an epoch's last, smaller batch and an evaluation's chunks run in the blocks a training step freed
+   * instead of reserving their own (sepnet-8k at batch 64, an epoch and its test pass: 80.8 MB reserved without it, 51.6 MB with;
+   * issue 15). A borrowed block keeps its own class and goes back to that class's list. Capped at twice
+   * the size so that small requests cannot take the big blocks the next step needs.
+   */
+  private takeFreeBlock(size: number): [offset: number, size: number] | null {
+    for (let candidate = size; candidate <= 2 * size; candidate = sizeClassBytes(candidate + 1)) {
+      const list = this.freeLists.get(candidate);
+      if (list !== undefined && list.length > 0) return [list.pop()!, candidate];
+    }
+    return null;
   }
 
   /** Returns a block by offset; unknown or already-returned offsets are ignored. */

@@ -18,6 +18,8 @@ const goalsSchema = z.object({
     id: z.string().min(1), statement: z.string().min(1), maxParameters: whole, maxEpochs: whole, lastEpochs: whole, minSeeds: whole,
     minMean: percent.nullable(),
   }).strict()),
+  frontierBudgets: z.array(whole).optional(),
+  anchors: z.array(z.object({ parameters: whole, accuracy: percent, label: z.string().min(1) }).strict()).optional(),
 }).strict();
 
 /** Identity with type checking, so the goals file reads as plain data. */

@@ -66,6 +66,30 @@ const entries: ZooEntry[] = [
     description: 'mnist-lab champion <= 8k: GapNet stem (10-16), then four depthwise-separable 3x3 blocks 36 wide; no dropout',
     create: () => new SepGapNet({ stem: [10, 16], widths: [36, 36, 36, 36] }),
   },
+  // The frontier below 5k (issue 17 c): the two layouts above scaled down to 3k and 2k budgets, so that a
+  // sweep can choose between dense and separable blocks at each size on validation.
+  {
+    name: 'sepnet-3k',
+    description: 'frontier <= 3k: SepGapNet with stem 8-12 and four separable blocks 17 wide',
+    create: () => new SepGapNet({ stem: [8, 12], widths: [17, 17, 17, 17] }),
+  },
+  {
+    name: 'gapnet-3k',
+    description: 'frontier <= 3k: GapNet at widths 6-10-6-8-10-10',
+    takesDropout: true,
+    create: (config) => new GapNet({ widths: [6, 10, 6, 8, 10, 10], dropout: config?.dropout }),
+  },
+  {
+    name: 'sepnet-2k',
+    description: 'frontier <= 2k: SepGapNet with stem 6-10 and four separable blocks 13 wide',
+    create: () => new SepGapNet({ stem: [6, 10], widths: [13, 13, 13, 13] }),
+  },
+  {
+    name: 'gapnet-2k',
+    description: 'frontier <= 2k: GapNet at widths 4-8-6-6-8-8',
+    takesDropout: true,
+    create: (config) => new GapNet({ widths: [4, 8, 6, 6, 8, 8], dropout: config?.dropout }),
+  },
   ...SEED_MODELS,
 ];
 

@@ -18,10 +18,23 @@ export interface Goal {
   minMean: number | null;
 }
 
+/** A published result the frontier plot sets our experiments beside (a single run unless its label says more). */
+export interface PublishedAnchor {
+  parameters: number;
+  /** Test accuracy in percent, as published. */
+  accuracy: number;
+  /** What was measured and where, short enough to print beside the point. */
+  label: string;
+}
+
 export interface ReportGoals {
   /** The test accuracy, in percent, that every goal asks each epoch of its window to reach. */
   targetAccuracy: number;
   /** How many final epochs the comparison's "last N" statistics look at. */
   lastEpochs: number;
   goals: Goal[];
+  /** Budgets below the goals' that the frontier plot marks too (issue 17 c: 3,000 and 2,000). */
+  frontierBudgets?: number[];
+  /** Published results, drawn on the frontier plot beside ours. */
+  anchors?: PublishedAnchor[];
 }

@@ -169,24 +169,26 @@ const LABEL_HEIGHT = LABEL_FONT_SIZE + 3;
 
 /** Parameter budgets of the goals, drawn as vertical guides ("8k" for 8,000). */
 function budgets(goals: ReportGoals): { parameters: number; label: string }[] {
-  const sizes = [...new Set(goals.goals.map((g) => g.maxParameters))].sort((a, b) => a - b);
+  const sizes = [...new Set([...goals.goals.map((g) => g.maxParameters), ...(goals.frontierBudgets ?? [])])].sort((a, b) => a - b);
   return sizes.map((p) => ({ parameters: p, label: p % 1000 === 0 ? `${p / 1000}k` : p.toLocaleString('en-US') }));
 }
 
 /**
  * Parameters (log scale) against the mean test accuracy over the last epochs (mean over seeds),
- * error bars from the lowest to the highest seed mean, each point labelled with its experiment.
+ * error bars from the lowest to the highest seed mean, each point labelled with its experiment;
+ * the goals' published anchors as grey diamonds, labelled with what they measured.
  */
 export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoals): TopLevelSpec {
   const points = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMeanAccuracy.mean, low: s.lastMeanAccuracy.low, high: s.lastMeanAccuracy.high }));
+  const anchors = goals.anchors ?? [];
   const windows = new Set(stats.map((s) => s.window));
   const windowText = windows.size === 1 ? `last ${[...windows][0]} epochs` : `last ≤ ${goals.lastEpochs} epochs`;
   // Domains padded around the data (and the budgets and the target), so that a single experiment
   // or a tight cluster still sits inside the frame with room for its label to the right.
-  const params = [...points.map((r) => r.parameters), ...budgets(goals).map((b) => b.parameters)];
+  const params = [...points.map((r) => r.parameters), ...anchors.map((a) => a.parameters), ...budgets(goals).map((b) => b.parameters)];
   const xDomain = [Math.min(...params) / 1.5, Math.max(...params) * 2.5];
   // A label on the left of the leftmost column needs that much room again.
-  const accuracies = [...points.flatMap((r) => [r.low, r.high]), goals.targetAccuracy];
+  const accuracies = [...points.flatMap((r) => [r.low, r.high]), ...anchors.map((a) => a.accuracy), goals.targetAccuracy];
   const yLow = Math.min(...accuracies);
   const yHigh = Math.max(...accuracies);
   const yPad = Math.max(0.05, 0.1 * (yHigh - yLow));
@@ -197,7 +199,10 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
   const budgetData = { values: budgets(goals) };
   const spec = {
     $schema: SCHEMA,
-    title: { text: 'Parameters vs test accuracy', subtitle: `mean over seeds of the ${windowText}; bars: lowest to highest seed` },
+    title: {
+      text: 'Parameters vs test accuracy',
+      subtitle: `mean over seeds of the ${windowText}; bars: lowest to highest seed${anchors.length ? '; grey diamonds: published results, as published' : ''}`,
+    },
     width: 600,
     height: FRONTIER_HEIGHT,
     layer: [
@@ -212,6 +217,16 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
         encoding: { x: { field: 'parameters', type: 'quantitative' }, text: { field: 'label' } },
       },
       ...targetRuleLayers(goals.targetAccuracy),
+      ...(anchors.length === 0 ? [] : [{
+        data: { values: anchors },
+        layer: [
+          { mark: { type: 'point', shape: 'diamond', filled: false, color: '#888888', size: 70, strokeWidth: 1.5 }, encoding: { x, y: { field: 'accuracy', type: 'quantitative' } } },
+          {
+            mark: { type: 'text', align: 'left', baseline: 'middle', dx: 7, fontSize: LABEL_FONT_SIZE - 1, color: '#777777' },
+            encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'label' } },
+          },
+        ],
+      }]),
       {
         data: { values: rows },
         layer: [

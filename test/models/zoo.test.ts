@@ -67,6 +67,10 @@ const expected: Record<string, TorchModule> = {
   'gapnet-8k-deep': torchGapNet(4),
   'gapnet-5k': torchGapNet(3),
   'sepnet-8k': torchSepGapNet(4),
+  'sepnet-3k': torchSepGapNet(4),
+  'gapnet-3k': torchGapNet(3),
+  'sepnet-2k': torchSepGapNet(4),
+  'gapnet-2k': torchGapNet(3),
 };
 
 /** The seeds' models (s000-..., s004-...) have their key order pinned in test/models/seeds/seed-models.test.ts. */

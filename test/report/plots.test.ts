@@ -56,6 +56,22 @@ test('frontierSpec: one point per experiment with its seed range', async () => {
   for (const text of ['01-a', '02-b', '99.4%', '8k', 'parameters (log scale)']) assert.ok(svg.includes(text), text);
 });
 
+test('frontierSpec: published anchors as labelled diamonds, inside the frame, and the frontier budgets as guides', async () => {
+  const stats = [a, b].map((r) => experimentStats(r, goals));
+  const withAnchors = { ...goals, frontierBudgets: [2000], anchors: [{ parameters: 1055, accuracy: 98.06, label: '1,055: 98.06% in 12 epochs' }] };
+  const spec = frontierSpec(stats, withAnchors);
+  const layers = (spec as { layer: { data?: { values: Record<string, unknown>[] } }[] }).layer;
+  assert.equal(layers.at(-1)!.data!.values.length, 2, 'the experiments stay the last layer');
+  assert.deepEqual(layers.at(-2)!.data!.values, withAnchors.anchors);
+  const { svg, warnings } = await chartSvg(spec);
+  assert.deepEqual(warnings, []);
+  for (const text of ['1,055: 98.06% in 12 epochs', '2k', '8k', 'published results']) assert.ok(svg.includes(text), text);
+  const json = JSON.stringify(spec);
+  const domains = [...json.matchAll(/"domain":\[([\d.e+-]+),([\d.e+-]+)\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.ok(domains.some(([lo, hi]) => lo! < 1055 && hi! > 20000), 'x covers the anchor');
+  assert.ok(domains.some(([lo, hi]) => lo! < 98.06 && hi! > 99), 'y covers the anchor');
+});
+
 test('assignLabelSides moves every other crowded label of a column to the left', () => {
   const point = (name: string, parameters: number, mean: number) => ({ name, parameters, mean, low: mean, high: mean });
   const sides = assignLabelSides([point('a', 7886, 99.5), point('b', 7886, 99.49), point('c', 7886, 99.43), point('d', 4960, 99.495)], 0.02);

@@ -3,7 +3,7 @@
  * backward, SGD step inside scope()) and median inference-batch time.
  *
  *   node dist/bench/step.js [--model mnist8k-m3] [--threads 2] [--steps 40] [--infer 10] [--batch 128] [--json]
- *     [--conv-algorithm gemm|winograd]
+ *     [--conv-algorithm gemm|winograd] [--whole-batch]
  *
  * --json prints one JSON line instead (bench/compare-pytorch.ts reads it).
  */
@@ -16,6 +16,7 @@ import { scope } from '../src/tensor/memory-scope.js';
 import { noGrad } from '../src/tensor/grad-mode.js';
 import { nllLoss } from '../src/tensor/ops/loss.js';
 import { SGD } from '../src/optim/sgd.js';
+import { forwardInChunks } from '../src/train/evaluate.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,6 +27,7 @@ const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(
 const threads = Number(flag('threads', '2'));
 const steps = Number(flag('steps', '40'));
 const inferReps = Number(flag('infer', '10'));
+const wholeBatch = process.argv.includes('--whole-batch');
 const batch = Number(flag('batch', '128'));
 const convAlgorithm = flag('conv-algorithm', 'gemm') === 'winograd' ? 'winograd' : 'gemm';
 const backend = await createWasmBackend({ threads, convAlgorithm });
@@ -66,7 +68,9 @@ model.eval();
 const it: number[] = [];
 for (let s = 0; s < inferReps + 2; s++) {
   const t0 = performance.now();
-  noGrad(() => scope(() => { model.call(new Tensor(xi, [1000, 1, 28, 28], false, false)).argmax(); }));
+  // As `evaluate` runs a batch: EVAL_CHUNK images per forward pass, so activations stay in cache
+  // (--whole-batch: one forward pass of all 1000, as before 2026-12-02).
+  noGrad(() => scope(() => { (wholeBatch ? model.call(new Tensor(xi, [1000, 1, 28, 28], false, false)) : forwardInChunks(model, xi, 1000, 28, 28)).argmax(); }));
   if (s >= 2) it.push(performance.now() - t0);
 }
 const tInf = median(it);

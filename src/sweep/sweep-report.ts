@@ -12,7 +12,7 @@ import { markdownTable, codeBlock } from '../report/markdown.js';
 import { writeChart } from '../report/render-chart.js';
 import { parameterImportance } from './importance.js';
 import { internalRange, toInternal, type ParamValue } from './search-space.js';
-import { bestTrial, type Study } from './study.js';
+import { bestTrial, type Study, type StudyTrial } from './study.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
@@ -116,7 +116,7 @@ export async function writeSweepReport(study: Study, sweepDir: string, outDir: s
   const v = s.objective.validation;
   const validation = 'folds' in v ? `${v.folds}-fold cross-validation of the training images (split seed ${v.splitSeed})` : `${v.split.toLocaleString('en-US')} training images held out (split seed ${v.splitSeed})`;
   const rows = study.trials.map((t) => [
-    String(t.id), ...names.map((n) => show(t.params[n]!)), t.state, t.value === null ? '–' : t.value.toFixed(3),
+    String(t.id), ...names.map((n) => show(t.params[n]!)), t.state, objectiveCell(t),
     String(Math.max(0, ...Object.keys(t.intermediate).map(Number))), `${t.seconds.toFixed(0)} s`,
   ]);
   const best = bestTrial(study);
@@ -161,3 +161,14 @@ export async function writeSweepReport(study: Study, sweepDir: string, outDir: s
   return path;
 }
 
+/**
+ * A complete trial's objective; for a stopped one, what ASHA judged it on, in brackets (the running
+ * objective of its first fold when it stopped), so a reader sees by how much it lost.
+ */
+function objectiveCell(t: StudyTrial): string {
+  if (t.value !== null) return t.value.toFixed(3);
+  const epochs = Object.keys(t.intermediate).map(Number);
+  if (t.state !== 'pruned' || epochs.length === 0) return '–';
+  const last = Math.max(...epochs);
+  return `(${t.intermediate[String(last)]!.toFixed(3)} at epoch ${last})`;
+}

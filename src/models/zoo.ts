@@ -90,6 +90,11 @@ const entries: ZooEntry[] = [
     takesDropout: true,
     create: (config) => new GapNet({ widths: [4, 8, 6, 6, 8, 8], dropout: config?.dropout }),
   },
+  {
+    name: 'sepnet-1k',
+    description: "at the smallest published anchor's budget (1,055): SepGapNet with stem 4-8 and four separable blocks 8 wide",
+    create: () => new SepGapNet({ stem: [4, 8], widths: [8, 8, 8, 8] }),
+  },
   ...SEED_MODELS,
 ];
 

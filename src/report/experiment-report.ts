@@ -26,6 +26,7 @@ import {
 } from './experiment-stats.js';
 import { codeBlock, escapeHtml, markdownTable, percent } from './markdown.js';
 import { curvesSpec, frontierSpec } from './plots.js';
+import { frontierSection } from './frontier-section.js';
 import { fontStatus, writeChart } from './render-chart.js';
 import { VOTE_RULE, type VoteEnsemble } from './vote-ensemble.js';
 
@@ -425,6 +426,7 @@ export async function writeReport(
     comparisonSection(stats, goals),
     ...(options.ensemble ? [ensembleSection(options.ensemble, goals)] : []),
     goalsSection(sorted, goals),
+    frontierSection(stats, goals),
     ['## Parameters vs accuracy', '', image('parameters vs accuracy', 'frontier')].join('\n'),
     ['## Experiments', '', sorted.map((r, i) => experimentSection(r, stats[i]!, goals)).join('\n\n')].join('\n'),
   ];

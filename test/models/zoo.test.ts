@@ -71,6 +71,7 @@ const expected: Record<string, TorchModule> = {
   'gapnet-3k': torchGapNet(3),
   'sepnet-2k': torchSepGapNet(4),
   'gapnet-2k': torchGapNet(3),
+  'sepnet-1k': torchSepGapNet(4),
 };
 
 /** The seeds' models (s000-..., s004-...) have their key order pinned in test/models/seeds/seed-models.test.ts. */

@@ -162,7 +162,7 @@ export function assignLabelSides(rows: readonly Omit<FrontierRow, 'labelSide'>[]
   return out;
 }
 
-const FRONTIER_HEIGHT = 320;
+const FRONTIER_HEIGHT = 440;
 const LABEL_FONT_SIZE = 11;
 /** Pixels a label needs, with a little air. */
 const LABEL_HEIGHT = LABEL_FONT_SIZE + 3;
@@ -180,7 +180,9 @@ function budgets(goals: ReportGoals): { parameters: number; label: string }[] {
  */
 export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoals): TopLevelSpec {
   const points = stats.map((s) => ({ name: s.name, parameters: s.parameters, mean: s.lastMeanAccuracy.mean, low: s.lastMeanAccuracy.low, high: s.lastMeanAccuracy.high }));
-  const anchors = goals.anchors ?? [];
+  // On the plot an anchor is labelled with its size and figure only; the report's frontier section
+  // gives the whole label (what was measured, where), which would crowd the chart.
+  const anchors = (goals.anchors ?? []).map((a) => ({ ...a, text: `${a.parameters.toLocaleString('en-US')}: ${a.accuracy}%` }));
   const windows = new Set(stats.map((s) => s.window));
   const windowText = windows.size === 1 ? `last ${[...windows][0]} epochs` : `last ≤ ${goals.lastEpochs} epochs`;
   // Domains padded around the data (and the budgets and the target), so that a single experiment
@@ -201,7 +203,8 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
     $schema: SCHEMA,
     title: {
       text: 'Parameters vs test accuracy',
-      subtitle: `mean over seeds of the ${windowText}; bars: lowest to highest seed${anchors.length ? '; grey diamonds: published results, as published' : ''}`,
+      // One line each: the layout measures a long subtitle as wider than it renders, and pads the image for it.
+      subtitle: [`mean over seeds of the ${windowText}; bars: lowest to highest seed`, ...(anchors.length ? ['grey diamonds: published results (see the frontier section)'] : [])],
     },
     width: 600,
     height: FRONTIER_HEIGHT,
@@ -223,7 +226,7 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
           { mark: { type: 'point', shape: 'diamond', filled: false, color: '#888888', size: 70, strokeWidth: 1.5 }, encoding: { x, y: { field: 'accuracy', type: 'quantitative' } } },
           {
             mark: { type: 'text', align: 'left', baseline: 'middle', dx: 7, fontSize: LABEL_FONT_SIZE - 1, color: '#777777' },
-            encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'label' } },
+            encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'text' } },
           },
         ],
       }]),

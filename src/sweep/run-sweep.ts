@@ -2,8 +2,9 @@
  * The sweep's coordinator (Optuna's study.optimize, asynchronous): keeps every executor slot busy,
  * asking the sampler for the next trial's parameters as slots free up, judging intermediate values
  * with the pruner, and saving the study after every change. Interrupted trials are resumed first,
- * from their checkpoints, and a k-fold trial's folds spread over free slots (TrialUnit). With more than one slot, which trials TPE proposes and ASHA stops depends
- * on the order results arrive, as in Optuna; each trial's own run is reproducible from its spec.json.
+ * from their checkpoints, and a k-fold trial's folds spread over free slots (TrialUnit). With more
+ * than one slot, which trials TPE proposes and ASHA stops depends on the order results arrive, as in
+ * Optuna; each trial's own run is reproducible from its spec.json.
  */
 import { join } from 'node:path';
 import { MnistLabError } from '../util/errors.js';

@@ -92,9 +92,10 @@ export class SharedArena {
    * A free block for a request of class `size`: one of that class, else the smallest free block of the
    * next classes up to twice the size. Borrowing is what lets differently shaped passes share memory:
    * an epoch's last, smaller batch and an evaluation's chunks run in the blocks a training step freed
-   * instead of reserving their own (sepnet-8k at batch 64, an epoch and its test pass: 80.8 MB reserved without it, 51.6 MB with;
-   * issue 15). A borrowed block keeps its own class and goes back to that class's list. Capped at twice
-   * the size so that small requests cannot take the big blocks the next step needs.
+   * instead of reserving their own (sepnet-8k at batch 64, an epoch and its test pass: 80.8 MB reserved
+   * before, 51.6 MB with this and evaluation chunks of 64; issue 15). A borrowed block keeps its own
+   * class and goes back to that class's list. Capped at twice the size so that small requests cannot
+   * take the big blocks the next step needs.
    */
   private takeFreeBlock(size: number): [offset: number, size: number] | null {
     for (let candidate = size; candidate <= 2 * size; candidate = sizeClassBytes(candidate + 1)) {

@@ -17,6 +17,7 @@ export function bestHeld(stats: readonly ExperimentStats[], maxParameters: numbe
 }
 
 export function frontierSection(stats: readonly ExperimentStats[], goals: ReportGoals): string {
+  // The mission's 15 epochs, or a goal's longer allowance.
   const maxEpochs = Math.max(15, ...goals.goals.map((g) => g.maxEpochs));
   const budgets = [...new Set([...(goals.frontierBudgets ?? []), ...goals.goals.map((g) => g.maxParameters)])].sort((a, b) => a - b);
   const window = `last ${goals.lastEpochs}`;

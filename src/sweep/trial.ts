@@ -21,7 +21,10 @@ export interface TrialJob {
   sweep: string;
   trialId: number;
   params: Params;
-  /** One spec per fold (or one on the split), each with data.test false. */
+  /**
+   * The folds this job runs (the coordinator hands a k-fold trial out a fold or a few at a time; see
+   * TrialUnit in run-sweep.ts), or the one spec on a split; each with data.test false.
+   */
   specs: RunSpec[];
   /** The objective's window. */
   lastEpochs: number;
@@ -32,7 +35,10 @@ export interface TrialJob {
 export interface TrialOutcome {
   trialId: number;
   state: 'complete' | 'pruned' | 'interrupted';
-  /** The objective: mean validation accuracy over the last epochs, over folds (complete trials). */
+  /**
+   * Mean validation accuracy over the last epochs, over this job's folds. The trial's objective is the
+   * coordinator's to compute, over all its folds' histories, once the last one lands.
+   */
   value: number | null;
   /** Each fold's history as far as it ran. */
   histories: EpochMetrics[][];
@@ -66,7 +72,7 @@ export function runningObjective(history: readonly EpochMetrics[], lastEpochs: n
 }
 
 /**
- * Runs a trial's folds in order. A fold whose folder already finished is read back; one that was
+ * Runs a job's folds in order. A fold whose folder already finished is read back; one that was
  * interrupted resumes from its last checkpoint; so a trial cut short by a dead worker or Ctrl-C
  * continues where it stopped, and no epoch is trained twice.
  */

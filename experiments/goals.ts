@@ -12,20 +12,21 @@ export default defineGoals({
   goals: [] = [
   {
     id: 'a',
-    statement: '≤ 8,000 parameters, ≤ 15 epochs, ≥ 99.40% test accuracy on every one of the last 5 epochs for 5 of 5 seeds, mean of those ≥ 99.50%',
+    // Issue 17 raised (a) from 5 seeds and a 99.50% mean: seeds 1-5 alone had been partly the luck of the draw.
+    statement: '≤ 8,000 parameters, ≤ 15 epochs, ≥ 99.40% test accuracy on every one of the last 5 epochs for 10 of 10 seeds, mean of those ≥ 99.55%',
     maxParameters: 8000,
     maxEpochs: 15,
     lastEpochs: 5,
-    minSeeds: 5,
-    minMean: 99.5,
+    minSeeds: 10,
+    minMean: 99.55,
   },
   {
     id: 'b',
-    statement: '≤ 5,000 parameters, ≤ 15 epochs, ≥ 99.40% test accuracy on each of the last 3 epochs (for every seed run)',
+    statement: '≤ 5,000 parameters, ≤ 15 epochs, ≥ 99.40% test accuracy on each of the last 3 epochs for 10 of 10 seeds',
     maxParameters: 5000,
     maxEpochs: 15,
     lastEpochs: 3,
-    minSeeds: 1,
+    minSeeds: 10,
     minMean: null,
   },
 ],

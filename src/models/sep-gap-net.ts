@@ -9,23 +9,26 @@
  *
  * The PyTorch module with the same state_dict keys:
  *
- *     class SeparableBlock(nn.Module):            # blocks.N.depthwise / .pointwise / .bn
- *         def __init__(self, cin, cout):
+ *     class SeparableBlock(nn.Module):            # blocks.N.depthwise / [.depthwiseBn] / .pointwise / .bn
+ *         def __init__(self, cin, cout, depthwise_norm=False):
  *             super().__init__()
  *             self.depthwise = nn.Conv2d(cin, cin, 3, groups=cin, bias=False)
+ *             self.depthwiseBn = nn.BatchNorm2d(cin) if depthwise_norm else None
  *             self.pointwise = nn.Conv2d(cin, cout, 1, bias=False)
  *             self.bn = nn.BatchNorm2d(cout)
  *         def forward(self, x):
- *             return F.relu(self.bn(self.pointwise(self.depthwise(x))))
+ *             x = self.depthwise(x)
+ *             if self.depthwiseBn is not None: x = F.relu(self.depthwiseBn(x))
+ *             return F.relu(self.bn(self.pointwise(x)))
  *
  *     class SepGapNet(nn.Module):                 # conv1, bn1, conv2, bn2, blocks, classifier
- *         def __init__(self, stem=(10, 16), widths=(36, 36, 36, 36), transition=None):
+ *         def __init__(self, stem=(10, 16), widths=(36, 36, 36, 36), transition=None, depthwise_norm=False):
  *             super().__init__()
  *             self.conv1 = nn.Conv2d(1, stem[0], 3, bias=False); self.bn1 = nn.BatchNorm2d(stem[0])
  *             self.conv2 = nn.Conv2d(stem[0], stem[1], 3, bias=False); self.bn2 = nn.BatchNorm2d(stem[1])
  *             self.transition = nn.Conv2d(stem[1], transition, 1, bias=False) if transition else None
  *             ins = (transition or stem[1],) + tuple(widths[:-1])
- *             self.blocks = nn.Sequential(*[SeparableBlock(i, o) for i, o in zip(ins, widths)])
+ *             self.blocks = nn.Sequential(*[SeparableBlock(i, o, depthwise_norm) for i, o in zip(ins, widths)])
  *             self.classifier = nn.Conv2d(widths[-1], 10, 1, bias=False)
  *         def forward(self, x):
  *             x = F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))))
@@ -52,23 +55,35 @@ export interface SepGapNetConfig {
    * which narrows the channels the first depthwise conv sees. Default: none.
    */
   transition?: number;
+  /**
+   * A BN and ReLU between each block's depthwise and pointwise convs (MobileNet v1's block, key
+   * `blocks.N.depthwiseBn`), at 2·cin parameters a block. Without it the depthwise output reaches the 1x1
+   * conv unnormalised, so the two convs act as one linear map. Default: off (the champion's blocks).
+   */
+  depthwiseNorm?: boolean;
 }
 
-/** Depthwise 3x3 (one filter per channel), pointwise 1x1, BN, ReLU: one unpadded block. */
+/** Depthwise 3x3 (one filter per channel), [BN, ReLU,] pointwise 1x1, BN, ReLU: one unpadded block. */
 export class SeparableBlock extends Module {
   readonly depthwise: Conv2d;
+  readonly depthwiseBn?: BatchNorm2d;
   readonly pointwise: Conv2d;
   readonly bn: BatchNorm2d;
 
-  constructor(inChannels: number, outChannels: number) {
+  constructor(inChannels: number, outChannels: number, depthwiseNorm = false) {
     super();
     this.depthwise = new Conv2d(inChannels, inChannels, 3, { bias: false, groups: inChannels });
+    // Registered in PyTorch's attribute order (depthwise, depthwiseBn, pointwise, bn), so that
+    // state_dict keys and init draws follow the module written in the file's comment.
+    if (depthwiseNorm) this.depthwiseBn = new BatchNorm2d(inChannels);
     this.pointwise = new Conv2d(inChannels, outChannels, 1, { bias: false });
     this.bn = new BatchNorm2d(outChannels);
   }
 
   forward(x: Tensor): Tensor {
-    return relu(this.bn.call(this.pointwise.call(this.depthwise.call(x))));
+    let y = this.depthwise.call(x);
+    if (this.depthwiseBn) y = relu(this.depthwiseBn.call(y));
+    return relu(this.bn.call(this.pointwise.call(y)));
   }
 }
 
@@ -96,7 +111,7 @@ export class SepGapNet extends Module {
     this.bn2 = new BatchNorm2d(c2);
     if (config.transition) this.transition = new Conv2d(c2, config.transition, 1, { bias: false });
     const inputs = [config.transition ?? c2, ...widths.slice(0, -1)];
-    this.blocks = new Sequential(...widths.map((w, i) => new SeparableBlock(inputs[i]!, w)));
+    this.blocks = new Sequential(...widths.map((w, i) => new SeparableBlock(inputs[i]!, w, config.depthwiseNorm)));
     this.classifier = new Conv2d(widths[widths.length - 1]!, 10, 1, { bias: false });
     this.finalSize = 12 - 2 * widths.length;
   }

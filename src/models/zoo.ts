@@ -66,6 +66,32 @@ const entries: ZooEntry[] = [
     description: 'mnist-lab champion <= 8k: GapNet stem (10-16), then four depthwise-separable 3x3 blocks 36 wide; no dropout',
     create: () => new SepGapNet({ stem: [10, 16], widths: [36, 36, 36, 36] }),
   },
+  // Record candidates (issue 17 a, b), ranked by the 5-fold sweeps sweeps/record-8k.json and record-5k.json.
+  {
+    name: 'sepnet-8k-dwbn',
+    description: '<= 8k candidate: sepnet-8k with a BN and ReLU between each depthwise and pointwise conv, blocks 35 wide',
+    create: () => new SepGapNet({ stem: [10, 16], widths: [35, 35, 35, 35], depthwiseNorm: true }),
+  },
+  {
+    name: 'sepnet-8k-light',
+    description: '<= 8k candidate: a lighter dense stem (8-12, 976 parameters instead of 1,582) for four separable blocks 39 wide',
+    create: () => new SepGapNet({ stem: [8, 12], widths: [39, 39, 39, 39] }),
+  },
+  {
+    name: 'sepnet-8k-deep',
+    description: '<= 8k candidate: sepnet-8k with five separable blocks 31 wide (GAP over 2x2)',
+    create: () => new SepGapNet({ stem: [10, 16], widths: [31, 31, 31, 31, 31] }),
+  },
+  {
+    name: 'sepnet-5k',
+    description: '<= 5k candidate: SepGapNet with stem 8-12 and four separable blocks 27-28-28-28 (probe SE1)',
+    create: () => new SepGapNet({ stem: [8, 12], widths: [27, 28, 28, 28] }),
+  },
+  {
+    name: 'sepnet-5k-deep',
+    description: '<= 5k candidate: SepGapNet with stem 8-12 and five separable blocks 23 wide (GAP over 2x2)',
+    create: () => new SepGapNet({ stem: [8, 12], widths: [23, 23, 23, 23, 23] }),
+  },
   // The frontier below 5k (issue 17 c): the two layouts above scaled down to 3k and 2k budgets, so that a
   // sweep can choose between dense and separable blocks at each size on validation.
   {

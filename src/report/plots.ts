@@ -7,6 +7,7 @@ import type { ExperimentResult } from './experiment-result.js';
 import type { ExperimentStats } from './experiment-stats.js';
 import type { ReportGoals } from './goals.js';
 import { CHART_FONT, type TopLevelSpec } from './render-chart.js';
+import { placeLabels } from './label-placement.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const PANEL = { width: 300, height: 220 };
@@ -135,33 +136,35 @@ export function curvesSpec(result: ExperimentResult, goals: ReportGoals): TopLev
   return spec as TopLevelSpec;
 }
 
-interface FrontierRow {
-  name: string;
-  parameters: number;
-  mean: number;
-  low: number;
-  high: number;
-  /** Which side of its point the label goes: left when it would overprint a neighbour's. */
-  labelSide: 'left' | 'right';
-}
-
 /**
- * Experiments with (nearly) the same parameter count and accuracy would print their names on top of
- * each other; every other one of such a run of neighbours puts its name on the left instead.
- * `minGap` is the accuracy difference a label's height spans on the chart.
+ * Whether each point is on the frontier: no other point has as few parameters or fewer and as high a mean
+ * or higher (between exact twins, the first listed stays). Only these are labelled on the plot: with every
+ * experiment labelled, the ten near 8k and 99.4% overprinted each other into an unreadable block, and the
+ * comparison table names them all anyway.
  */
-export function assignLabelSides(rows: readonly Omit<FrontierRow, 'labelSide'>[], minGap: number): FrontierRow[] {
-  const out: FrontierRow[] = rows.map((r) => ({ ...r, labelSide: 'right' }));
-  const order = [...out].sort((a, b) => a.parameters - b.parameters || b.mean - a.mean);
-  for (let i = 1; i < order.length; i++) {
-    const prev = order[i - 1]!;
-    const cur = order[i]!;
-    const sameColumn = cur.parameters / prev.parameters < 1.05;
-    if (sameColumn && prev.mean - cur.mean < minGap && prev.labelSide === 'right') cur.labelSide = 'left';
-  }
-  return out;
+export function onFrontier(points: readonly { parameters: number; mean: number }[]): boolean[] {
+  return points.map((p, i) => !points.some((q, j) => j !== i &&
+    q.parameters <= p.parameters && q.mean >= p.mean &&
+    (q.parameters < p.parameters || q.mean > p.mean || j < i)));
 }
 
+/** Text layers for placed labels: one per alignment, since a text mark's align cannot come from the data. */
+function labelLayers(
+  labels: readonly { text: string; labelX: number; labelY: number; align: 'left' | 'right' }[],
+  x: Record<string, unknown>,
+  style: { fontSize: number; color?: string },
+): object[] {
+  return (['left', 'right'] as const).flatMap((align) => {
+    const values = labels.filter((l) => l.align === align);
+    return values.length === 0 ? [] : [{
+      data: { values },
+      mark: { type: 'text', align, baseline: 'middle', ...style },
+      encoding: { x: { ...x, field: 'labelX' }, y: { field: 'labelY', type: 'quantitative' }, text: { field: 'text' } },
+    }];
+  });
+}
+
+const FRONTIER_WIDTH = 600;
 const FRONTIER_HEIGHT = 440;
 const LABEL_FONT_SIZE = 11;
 /** Pixels a label needs, with a little air. */
@@ -195,18 +198,44 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
   const yHigh = Math.max(...accuracies);
   const yPad = Math.max(0.05, 0.1 * (yHigh - yLow));
   const yDomain = [yLow - yPad, Math.min(100, yHigh + yPad)];
-  const rows = assignLabelSides(points, ((yDomain[1]! - yDomain[0]!) * LABEL_HEIGHT) / FRONTIER_HEIGHT);
-  if (rows.some((r) => r.labelSide === 'left')) xDomain[0] = Math.min(...params) / 3;
+  const frontier = onFrontier(points);
+  // Labels are placed in pixels (see label-placement.ts) and drawn at the data coordinates of their spot.
+  const [x0, x1] = [Math.log(xDomain[0]!), Math.log(xDomain[1]!)];
+  const [y0, y1] = [yDomain[0]!, yDomain[1]!];
+  const toPx = (parameters: number, accuracy: number) => ({
+    x: (FRONTIER_WIDTH * (Math.log(parameters) - x0)) / (x1 - x0),
+    y: (FRONTIER_HEIGHT * (y1 - accuracy)) / (y1 - y0),
+  });
+  const fromPx = (px: { x: number; y: number }) => ({
+    labelX: Math.exp(x0 + (px.x / FRONTIER_WIDTH) * (x1 - x0)),
+    labelY: y1 - (px.y / FRONTIER_HEIGHT) * (y1 - y0),
+  });
+  const named = points.filter((_, i) => frontier[i]);
+  // The frontier's names first (they get the best spots), then the published figures.
+  const spots = placeLabels(
+    [...named.map((p) => ({ ...toPx(p.parameters, p.mean), text: p.name })), ...anchors.map((a) => ({ ...toPx(a.parameters, a.accuracy), text: a.text }))],
+    [...points.map((p) => toPx(p.parameters, p.mean)), ...anchors.map((a) => toPx(a.parameters, a.accuracy))],
+    { width: FRONTIER_WIDTH, height: FRONTIER_HEIGHT, fontSize: LABEL_FONT_SIZE, gap: 7 },
+  );
+  const labelOf = (i: number) => ({ ...fromPx(spots[i]!), align: spots[i]!.align });
+  const rows = points.map((p, i) => ({ ...p, onFrontier: frontier[i]!, opacity: frontier[i] ? 1 : 0.3 }));
+  const nameLabels = named.map((p, i) => ({ text: p.name, ...labelOf(i) }));
+  const anchorLabels = anchors.map((a, i) => ({ text: a.text, ...labelOf(named.length + i) }));
   const x = { field: 'parameters', type: 'quantitative', title: 'parameters (log scale)', scale: { type: 'log', domain: xDomain, nice: false } };
   const budgetData = { values: budgets(goals) };
+  const frontierOpacity = { field: 'opacity', type: 'quantitative', scale: null, legend: null };
   const spec = {
     $schema: SCHEMA,
     title: {
       text: 'Parameters vs test accuracy',
       // One line each: the layout measures a long subtitle as wider than it renders, and pads the image for it.
-      subtitle: [`mean over seeds of the ${windowText}; bars: lowest to highest seed`, ...(anchors.length ? ['grey diamonds: published results (see the frontier section)'] : [])],
+      subtitle: [
+        `mean over seeds of the ${windowText}; bars: lowest to highest seed`,
+        'named: the best at or under its size; pale: beaten by a smaller one',
+        ...(anchors.length ? ['grey diamonds: published results (see the frontier section)'] : []),
+      ],
     },
-    width: 600,
+    width: FRONTIER_WIDTH,
     height: FRONTIER_HEIGHT,
     layer: [
       {
@@ -224,33 +253,27 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
         data: { values: anchors },
         layer: [
           { mark: { type: 'point', shape: 'diamond', filled: false, color: '#888888', size: 70, strokeWidth: 1.5 }, encoding: { x, y: { field: 'accuracy', type: 'quantitative' } } },
-          {
-            mark: { type: 'text', align: 'left', baseline: 'middle', dx: 7, fontSize: LABEL_FONT_SIZE - 1, color: '#777777' },
-            encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'text' } },
-          },
         ],
       }]),
+      ...labelLayers(anchorLabels, x, { fontSize: LABEL_FONT_SIZE - 1, color: '#777777' }),
       {
         data: { values: rows },
         layer: [
           {
             mark: { type: 'rule', strokeWidth: 1.5 },
-            encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
+            encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, opacity: frontierOpacity },
           },
           {
             mark: { type: 'point', filled: true, size: 60 },
             encoding: {
               x,
               y: { field: 'mean', type: 'quantitative', title: `test accuracy, ${windowText} (%)`, scale: { domain: yDomain, nice: false, zero: false } },
+              opacity: frontierOpacity,
             },
           },
-          ...(['right', 'left'] as const).map((side) => ({
-            transform: [{ filter: { field: 'labelSide', equal: side } }],
-            mark: { type: 'text', align: side === 'right' ? 'left' : 'right', baseline: 'middle', dx: side === 'right' ? 7 : -7, fontSize: LABEL_FONT_SIZE },
-            encoding: { x, y: { field: 'mean', type: 'quantitative' }, text: { field: 'name' } },
-          })),
         ],
       },
+      ...labelLayers(nameLabels, x, { fontSize: LABEL_FONT_SIZE }),
     ],
     config: CONFIG,
   };

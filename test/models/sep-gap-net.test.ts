@@ -15,12 +15,12 @@ import { readSafetensorsFileSync } from '../../src/io/safetensors.js';
 import { readWeights, saveWeights } from '../../src/train/checkpoint.js';
 
 /** Weights plus BN affine pairs, counted independently of the module tree. */
-function expectedParameters(stem: readonly [number, number], widths: readonly number[]): number {
+function expectedParameters(stem: readonly [number, number], widths: readonly number[], depthwiseNorm = false): number {
   const [c1, c2] = stem;
   let n = 9 * c1 + 2 * c1 + 9 * c1 * c2 + 2 * c2;
   let cin = c2;
   for (const w of widths) {
-    n += 9 * cin + cin * w + 2 * w; // depthwise 3x3, pointwise 1x1, BN
+    n += 9 * cin + (depthwiseNorm ? 2 * cin : 0) + cin * w + 2 * w; // depthwise 3x3, [its BN,] pointwise 1x1, BN
     cin = w;
   }
   return n + cin * 10;
@@ -41,6 +41,25 @@ describe('SepGapNet', () => {
       assert.equal(expectedParameters(stem, widths), count);
       assert.equal(new SepGapNet({ stem, widths }).numParameters(), count, `stem ${stem} widths ${widths}`);
     }
+    // The record candidates of issue 17: a BN between depthwise and pointwise costs 2·cin a block.
+    assert.equal(expectedParameters([10, 16], [35, 35, 35, 35], true), 7778);
+    assert.equal(new SepGapNet({ stem: [10, 16], widths: [35, 35, 35, 35], depthwiseNorm: true }).numParameters(), 7778);
+  });
+
+  it('with depthwiseNorm, normalises and rectifies the depthwise output before the pointwise conv', () => {
+    manualSeed(5);
+    const plain = new SepGapNet({ stem: [4, 6], widths: [5, 5] });
+    manualSeed(5);
+    const normed = new SepGapNet({ stem: [4, 6], widths: [5, 5], depthwiseNorm: true });
+    // The same draws: BN's init draws nothing, so every shared weight starts equal.
+    for (const [key, t] of plain.stateDict()) assert.deepEqual(normed.stateDict().get(key)!.data, t.data, key);
+    normed.train();
+    noGrad(() => normed.call(images(4)));
+    // Training mode updates the new BN's running mean from the depthwise output (momentum 0.1), so it moved off 0.
+    assert.ok(normed.stateDict().get('blocks.0.depthwiseBn.running_mean')!.data.some((v) => v !== 0));
+    const a = noGrad(() => plain.eval().call(images(2))).data;
+    const b = noGrad(() => normed.eval().call(images(2))).data;
+    assert.notDeepEqual([...a], [...b]);
   });
 
   it('gives [N, 10] log-probs for 1 to 5 blocks', () => {

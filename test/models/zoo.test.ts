@@ -44,9 +44,15 @@ function torchGapNet(tail: number, transitionBn = false): TorchModule {
   ];
 }
 
-/** sep-gap-net.ts's SepGapNet(stem, widths) with no transition: blocks is an nn.Sequential of SeparableBlock. */
-function torchSepGapNet(blocks: number): TorchModule {
-  const separableBlock: TorchModule = [['depthwise', conv2d(false)], ['pointwise', conv2d(false)], ['bn', batchNorm2d]];
+/**
+ * sep-gap-net.ts's SepGapNet(stem, widths, depthwise_norm=...) with no transition: blocks is an nn.Sequential of
+ * SeparableBlock, whose depthwiseBn (when there is one) sits between depthwise and pointwise.
+ */
+function torchSepGapNet(blocks: number, depthwiseNorm = false): TorchModule {
+  const separableBlock: TorchModule = [
+    ['depthwise', conv2d(false)], ...(depthwiseNorm ? [['depthwiseBn', batchNorm2d] as const] : []),
+    ['pointwise', conv2d(false)], ['bn', batchNorm2d],
+  ];
   return [
     ['conv1', conv2d(false)], ['bn1', batchNorm2d],
     ['conv2', conv2d(false)], ['bn2', batchNorm2d],
@@ -67,6 +73,11 @@ const expected: Record<string, TorchModule> = {
   'gapnet-8k-deep': torchGapNet(4),
   'gapnet-5k': torchGapNet(3),
   'sepnet-8k': torchSepGapNet(4),
+  'sepnet-8k-dwbn': torchSepGapNet(4, true),
+  'sepnet-8k-light': torchSepGapNet(4),
+  'sepnet-8k-deep': torchSepGapNet(5),
+  'sepnet-5k': torchSepGapNet(4),
+  'sepnet-5k-deep': torchSepGapNet(5),
   'sepnet-3k': torchSepGapNet(4),
   'gapnet-3k': torchGapNet(3),
   'sepnet-2k': torchSepGapNet(4),

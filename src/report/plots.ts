@@ -139,7 +139,7 @@ export function curvesSpec(result: ExperimentResult, goals: ReportGoals): TopLev
 /**
  * Whether each point is on the frontier: no other point has as few parameters or fewer and as high a mean
  * or higher (between exact twins, the first listed stays). Only these are labelled on the plot: with every
- * experiment labelled, the ten near 8k and 99.4% overprinted each other into an unreadable block, and the
+ * experiment labelled, the ten near 8k parameters and the target line overprinted each other into an unreadable block, and the
  * comparison table names them all anyway.
  */
 export function onFrontier(points: readonly { parameters: number; mean: number }[]): boolean[] {

@@ -69,7 +69,9 @@ const DESCRIPTIONS: readonly Description<Module>[] = [
     for (let i = 0; i < m.blocks.length; i++) {
       const b = m.blocks.at(i);
       if (!(b instanceof SeparableBlock)) return g.module(b, x); // refused by name
-      x = g.relu(g.batchNorm(b.bn, g.conv(b.pointwise, g.conv(b.depthwise, x))));
+      let y = g.conv(b.depthwise, x);
+      if (b.depthwiseBn) y = g.relu(g.batchNorm(b.depthwiseBn, y));
+      x = g.relu(g.batchNorm(b.bn, g.conv(b.pointwise, y)));
     }
     x = g.avgPool(x, side(x));
     return g.logSoftmax(g.flatten(g.conv(m.classifier, x), 1), 1);

@@ -24,6 +24,9 @@ import { fixtureHistory, fixtureSpec, fixtureStatus, tempDir, writeRecordedExper
 const ROOT = resolve('.');
 const WEB_ROOT = join(ROOT, 'dist', 'web');
 const RESULTS_DIR = join(ROOT, 'reports', 'results');
+/** The recorded champion's seeds, each written as a run folder beside the four fixture runs above. */
+const CHAMPION_SEEDS = (JSON.parse(readFileSync(join(RESULTS_DIR, '12-sepnet-8k.json'), 'utf8')) as { seeds: unknown[] }).seeds.length;
+const RUNS = 4 + CHAMPION_SEEDS;
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
@@ -100,9 +103,9 @@ describe('dashboard pages in Chromium', { skip: chromiumPath() === null ? 'chrom
 
   it('lists every run; a damaged one is an error state, an interrupted one offers its resume command', async () => {
     await page.goto(dashboard.url);
-    await page.locator('tr.run-row').nth(8).waitFor();
-    assert.equal(await page.locator('tr.run-row').count(), 9);
-    assert.equal(await page.locator('.page-sub').textContent(), `9 runs in ${logdir}`);
+    await page.locator('tr.run-row').nth(RUNS - 1).waitFor();
+    assert.equal(await page.locator('tr.run-row').count(), RUNS);
+    assert.equal(await page.locator('.page-sub').textContent(), `${RUNS} runs in ${logdir}`);
 
     const damaged = page.locator(row('damaged'));
     assert.equal(await damaged.locator('.pill-problem').count(), 1);
@@ -146,16 +149,16 @@ describe('dashboard pages in Chromium', { skip: chromiumPath() === null ? 'chrom
     await page.locator('.filter-input').fill('alph');
     await page.waitForFunction("document.querySelectorAll('tr.run-row').length === 1");
     assert.equal(await page.locator(row('alpha')).count(), 1);
-    assert.equal(await page.locator('.toolbar-count').textContent(), '1 of 9');
+    assert.equal(await page.locator('.toolbar-count').textContent(), `1 of ${RUNS}`);
     await page.locator('.filter-input').fill('nothing-matches-this');
     await page.locator('tr.no-match').waitFor();
     await page.locator('tr.no-match button').click();
-    await page.waitForFunction("document.querySelectorAll('tr.run-row').length === 9");
+    await page.waitForFunction(`document.querySelectorAll('tr.run-row').length === ${RUNS}`);
 
     await page.locator('.seg-btn[data-group="experiment"]').click();
     const group = page.locator('tr.group-row[data-group="12-sepnet-8k"]');
     await group.waitFor();
-    assert.match(await group.textContent() ?? '', /5 runs/);
+    assert.match(await group.textContent() ?? '', new RegExp(`${CHAMPION_SEEDS} runs`));
     const result = JSON.parse(readFileSync(join(RESULTS_DIR, '12-sepnet-8k.json'), 'utf8')) as { seeds: { history: { testAccuracy: number }[] }[] };
     const lastMeans = result.seeds.map((s) => s.history.slice(-5).reduce((a, m) => a + m.testAccuracy, 0) / Math.min(5, s.history.length));
     const mean = lastMeans.reduce((a, b) => a + b, 0) / lastMeans.length;
@@ -187,7 +190,7 @@ describe('dashboard pages in Chromium', { skip: chromiumPath() === null ? 'chrom
 
   it('follows a training run as it writes its files: the row appears and its epochs and curves update without a reload', async (t) => {
     await page.goto(dashboard.url);
-    await page.locator('tr.run-row').nth(8).waitFor();
+    await page.locator('tr.run-row').nth(RUNS - 1).waitFor();
     await page.evaluate('window.notReloaded = true');
     const out = join(logdir, 'live');
     training = spawn(process.execPath, [CLI, 'train', '--epochs', '3', '--limit-train', '1000', '--limit-test', '200', '--threads', '1', '--out', out], {
@@ -251,7 +254,7 @@ describe('dashboard pages in Chromium', { skip: chromiumPath() === null ? 'chrom
     const names = await page.locator('.experiments-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-experiment')));
     assert.ok(names.includes('12-sepnet-8k') && names.includes('01-baseline-fc'), names.join(', '));
     const seeds = page.locator('tr[data-experiment="12-sepnet-8k"] a.chip');
-    assert.equal(await seeds.count(), 5, 'every seed of 12 links to its run folder in the logdir');
+    assert.equal(await seeds.count(), CHAMPION_SEEDS, 'every seed of 12 links to its run folder in the logdir');
     assert.equal(await page.locator('tr[data-experiment="01-baseline-fc"] a.chip').count(), 0);
     await page.locator('.chart-frontier svg.marks').waitFor();
     await shot('experiments');

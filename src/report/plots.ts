@@ -167,8 +167,6 @@ function labelLayers(
 const FRONTIER_WIDTH = 600;
 const FRONTIER_HEIGHT = 440;
 const LABEL_FONT_SIZE = 11;
-/** Pixels a label needs, with a little air. */
-const LABEL_HEIGHT = LABEL_FONT_SIZE + 3;
 
 /** Parameter budgets of the goals, drawn as vertical guides ("8k" for 8,000). */
 function budgets(goals: ReportGoals): { parameters: number; label: string }[] {
@@ -192,7 +190,6 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
   // or a tight cluster still sits inside the frame with room for its label to the right.
   const params = [...points.map((r) => r.parameters), ...anchors.map((a) => a.parameters), ...budgets(goals).map((b) => b.parameters)];
   const xDomain = [Math.min(...params) / 1.5, Math.max(...params) * 2.5];
-  // A label on the left of the leftmost column needs that much room again.
   const accuracies = [...points.flatMap((r) => [r.low, r.high]), ...anchors.map((a) => a.accuracy), goals.targetAccuracy];
   const yLow = Math.min(...accuracies);
   const yHigh = Math.max(...accuracies);
@@ -251,9 +248,8 @@ export function frontierSpec(stats: readonly ExperimentStats[], goals: ReportGoa
       ...targetRuleLayers(goals.targetAccuracy),
       ...(anchors.length === 0 ? [] : [{
         data: { values: anchors },
-        layer: [
-          { mark: { type: 'point', shape: 'diamond', filled: false, color: '#888888', size: 70, strokeWidth: 1.5 }, encoding: { x, y: { field: 'accuracy', type: 'quantitative' } } },
-        ],
+        mark: { type: 'point', shape: 'diamond', filled: false, color: '#888888', size: 70, strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'accuracy', type: 'quantitative' } },
       }]),
       ...labelLayers(anchorLabels, x, { fontSize: LABEL_FONT_SIZE - 1, color: '#777777' }),
       {

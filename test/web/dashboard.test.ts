@@ -25,7 +25,8 @@ const ROOT = resolve('.');
 const WEB_ROOT = join(ROOT, 'dist', 'web');
 const RESULTS_DIR = join(ROOT, 'reports', 'results');
 /** The recorded champion's seeds, each written as a run folder beside the four fixture runs above. */
-const CHAMPION_SEEDS = (JSON.parse(readFileSync(join(RESULTS_DIR, '12-sepnet-8k.json'), 'utf8')) as { seeds: unknown[] }).seeds.length;
+const CHAMPION_RESULT = JSON.parse(readFileSync(join(RESULTS_DIR, '12-sepnet-8k.json'), 'utf8')) as { seeds: { history: { testAccuracy: number }[] }[] };
+const CHAMPION_SEEDS = CHAMPION_RESULT.seeds.length;
 const RUNS = 4 + CHAMPION_SEEDS;
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -159,8 +160,7 @@ describe('dashboard pages in Chromium', { skip: chromiumPath() === null ? 'chrom
     const group = page.locator('tr.group-row[data-group="12-sepnet-8k"]');
     await group.waitFor();
     assert.match(await group.textContent() ?? '', new RegExp(`${CHAMPION_SEEDS} runs`));
-    const result = JSON.parse(readFileSync(join(RESULTS_DIR, '12-sepnet-8k.json'), 'utf8')) as { seeds: { history: { testAccuracy: number }[] }[] };
-    const lastMeans = result.seeds.map((s) => s.history.slice(-5).reduce((a, m) => a + m.testAccuracy, 0) / Math.min(5, s.history.length));
+    const lastMeans = CHAMPION_RESULT.seeds.map((s) => s.history.slice(-5).reduce((a, m) => a + m.testAccuracy, 0) / Math.min(5, s.history.length));
     const mean = lastMeans.reduce((a, b) => a + b, 0) / lastMeans.length;
     const std = Math.sqrt(lastMeans.reduce((a, v) => a + (v - mean) ** 2, 0) / (lastMeans.length - 1));
     assert.equal(await group.locator('td[data-key="lastMean"]').textContent(), `${mean.toFixed(2)} ± ${std.toFixed(2)}`);
